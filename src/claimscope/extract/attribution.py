@@ -1,0 +1,445 @@
+"""Find attribution frames in a parsed Doc: who (source), the cue, and what (content).
+
+A frame is found from the dependency parse: a speech verb with a subject and a clausal
+complement ("X said that ..."), a parenthetical ("..., X said."), "according to X", passives
+("it was reported that", "X is said to", "X was quoted as saying"), participles ("..., saying
+...") and quotations that continue past one sentence. Frames are plain token/char ranges; the
+claims module turns them into records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from claimscope.extract import lexicon
+
+_QUOTES = {'"', "“", "”", "``", "''", "«", "»"}
+_OPEN_QUOTES = {"“", "«", "``"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
+# Verbs that report speech only when a speaker is their subject; with an abstract subject
+# ("the data show", "this underscores") they are the outlet's analysis.
+_SPEAKER_ONLY_VERBS = lexicon.ANALYSIS_VERBS | {"show", "suggest", "indicate", "mark", "stress", "note", "point"}
+_SPEAKER_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+@dataclass(slots=True)
+class Frame:
+    cue: tuple[int, int]  # token range of the cue, end exclusive
+    cue_lemma: str
+    content: tuple[int, int]  # character range in the Doc text
+    source: tuple[int, int] | None  # token range of the source mention; None = the outlet
+    negated: bool = False
+    passive_unsourced: bool = False  # "it was reported", "X is said to": no speaker given
+    channel: list[tuple[int, int]] = field(default_factory=list)  # token ranges of channels
+    relay: tuple[int, int] | None = None  # token range of an intermediary ("told Reuters")
+    cited: tuple[int, int] | None = None  # "citing X": X is the ultimate source
+    quote_continuation: bool = False
+    cue_char: int = -1  # character offset of the cue's first token
+
+
+def sentence_units(doc: Doc) -> list[Span]:
+    """Sentences with stray closing quotes and fragments folded into their neighbour."""
+    units: list[Span] = []
+    for sent in doc.sents:
+        substantive = [t for t in sent if not (t.is_punct or t.is_space)]
+        if units and not substantive and sent.start == units[-1].end:
+            units[-1] = doc[units[-1].start : sent.end]
+        else:
+            units.append(sent)
+    return units
+
+
+def find_frames(doc: Doc) -> list[Frame]:
+    frames: list[Frame] = []
+    for unit in sentence_units(doc):
+        unit_frames = _frames_in(unit)
+        frames.extend(_outermost(unit_frames))
+    _extend_open_quotes(doc, frames)
+    frames.extend(_continued_quotes(doc, frames))
+    return sorted(frames, key=lambda f: f.content[0])
+
+
+def _frames_in(unit: Span) -> list[Frame]:
+    frames = []
+    for token in unit:
+        if token.lower_ == "according" and token.i + 1 < unit.end and token.nbor(1).lower_ == "to":
+            frame = _according_to(token, unit)
+        elif token.lemma_.lower() in lexicon.SPEECH_VERBS and token.pos_ in {"VERB", "AUX"}:
+            frame = _verb_frame(token, unit)
+        else:
+            frame = None
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _outermost(frames: list[Frame]) -> list[Frame]:
+    """Drop frames whose cue sits inside another frame's content (one speaker per clause)."""
+    kept = []
+    for frame in frames:
+        inside = any(
+            other is not frame and other.content[0] <= frame.cue_char < other.content[1]
+            for other in frames
+        )
+        if not inside:
+            kept.append(frame)
+    return kept
+
+
+# --- frame builders -------------------------------------------------------------------------
+
+
+def _according_to(token: Token, unit: Span) -> Frame | None:
+    to = token.nbor(1)
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = _np_range(objects[0])
+    phrase_start = token.i
+    phrase_end = max(source[1], to.i + 1)
+    before = (unit.start, phrase_start)
+    after = (phrase_end, unit.end)
+    left = _chars(unit.doc, *before)
+    right = _chars(unit.doc, *after)
+    content = right if (right[1] - right[0]) >= (left[1] - left[0]) else left
+    frame = Frame(cue=(token.i, to.i + 1), cue_lemma="according to", content=_trim(unit.doc, content),
+                  source=source)
+    _mark(frame, unit.doc)
+    return frame if frame.content[1] > frame.content[0] else None
+
+
+def _verb_frame(verb: Token, unit: Span) -> Frame | None:
+    lemma = verb.lemma_.lower()
+    doc = unit.doc
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS] or _shared_subject(verb)
+    passive = any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "nsubjpass" for c in children)
+    complements = [c for c in children if c.dep_ in _CONTENT_DEPS and c.i > verb.i - 40]
+    negated = any(c.dep_ == "neg" for c in children)
+
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and lemma in {"say", "add", "claim", "warn", "note", "insist", "tell", "report"}:
+        return _participle_frame(verb, complements, negated)
+    if passive and lemma == "quote":
+        return _quoted_as_saying(verb, subjects, negated)
+
+    content_range = None
+    if complements:
+        complement = complements[0]
+        content_range = _chars(doc, *_subtree_range(complement))
+    elif verb.dep_ in {"parataxis", "ccomp"} and verb.i > verb.head.i and subjects:
+        # "Eight died, officials said.": the parser hangs "said" under the reported clause.
+        head_range = _subtree_range(verb.head)
+        own = _subtree_range(verb)
+        content_range = _chars(doc, head_range[0], own[0])
+    elif (clause := _misattached_clause(verb)) is not None:
+        content_range = _chars(doc, *_subtree_range(clause))
+    elif lemma not in lexicon.CLAUSE_ONLY_VERBS:
+        objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"} and lemma not in {"tell", "ask", "call", "quote", "cite", "describe"}]
+        if objects:
+            content_range = _chars(doc, *_subtree_range(objects[0]))
+        else:
+            content_range = _adjacent_quote(verb, unit)
+    if content_range is None:
+        return None
+
+    source = None
+    passive_unsourced = False
+    if passive:
+        agents = [c for c in children if c.dep_ == "agent"]
+        agent_objects = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+        if agent_objects:
+            source = _np_range(agent_objects[0])
+        else:
+            passive_unsourced = True
+            subject = next((s for s in subjects if s.dep_ == "nsubjpass"), None)
+            if subject is not None and subject.lower_ != "it" and complements and complements[0].dep_ == "xcomp":
+                # "X is said to have fled": the content is X plus the infinitive.
+                start = _subtree_range(subject)[0]
+                content_range = _chars(doc, start, _subtree_range(complements[0])[1])
+    elif subjects:
+        subject = subjects[0]
+        if subject.lower_ in {"i", "we", "you"} and _inside_quotes(verb):
+            return None
+        if lemma in _SPEAKER_ONLY_VERBS and not _speaker_like(subject):
+            return None  # "This information emphasizes ...": interpretation, not speech
+        source = _np_range(subject)
+    else:
+        return None
+    if source is not None and _overlap_tokens(source, content_range, doc):
+        return None
+    citing = _leading_citation(complements[0]) if complements else None
+    if citing is not None:
+        # "X reported, citing police, that ...": the parser puts the citation in the clause.
+        content_range = (max(content_range[0], _chars(doc, *_subtree_range(citing))[1]), content_range[1])
+    frame = Frame(cue=(verb.i, verb.i + 1), cue_lemma=lemma, content=_trim(doc, content_range),
+                  source=source, negated=negated, passive_unsourced=passive_unsourced)
+    if citing is not None:
+        objects = [c for c in citing.children if c.dep_ in {"dobj", "pobj"}]
+        frame.cited = _np_range(objects[0]) if objects else None
+    _attach_channels(frame, verb)
+    _mark(frame, doc)
+    return frame if frame.content[1] > frame.content[0] else None
+
+
+def _leading_citation(complement: Token) -> Token | None:
+    """A 'citing X' participle that opens the reported clause, before its subject."""
+    subject_start = min((c.left_edge.i for c in complement.children if c.dep_ in _SUBJECT_DEPS),
+                        default=complement.i)
+    for child in complement.children:
+        if child.lemma_ == "cite" and child.tag_ == "VBG" and child.i < subject_start:
+            return child
+    return None
+
+
+def _shared_subject(verb: Token) -> list[Token]:
+    """'He praised Rubio and said ...': a conjoined verb shares the first verb's subject."""
+    head = verb
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+        subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects:
+            return subjects
+    return []
+
+
+def _misattached_clause(verb: Token) -> Token | None:
+    """'X said at a briefing that ...': the parser often hangs the that-clause on 'briefing'."""
+    for child in verb.children:
+        if child.dep_ != "prep" or child.i < verb.i:
+            continue
+        for obj in child.children:
+            for clause in obj.children:
+                if clause.dep_ in {"relcl", "acl", "ccomp"} and clause.left_edge.lower_ == "that" and any(
+                        c.dep_ in _SUBJECT_DEPS for c in clause.children):
+                    return clause
+    return None
+
+
+def _participle_frame(verb: Token, complements: list[Token], negated: bool) -> Frame | None:
+    """'The ministry issued a statement saying ...': the speaker is the head verb's subject."""
+    if not complements:
+        return None
+    head = verb.head
+    subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects:
+        return None
+    doc = verb.doc
+    frame = Frame(cue=(verb.i, verb.i + 1), cue_lemma=verb.lemma_.lower(),
+                  content=_trim(doc, _chars(doc, *_subtree_range(complements[0]))),
+                  source=_np_range(subjects[0]), negated=negated)
+    for obj in head.children:
+        if obj.dep_ == "dobj" and obj.lemma_.lower() in lexicon.CHANNEL_WORDS:
+            frame.channel.append(_np_range(obj))
+    _attach_channels(frame, head)
+    _mark(frame, doc)
+    return frame
+
+
+def _quoted_as_saying(verb: Token, subjects: list[Token], negated: bool) -> Frame | None:
+    """'X was quoted as saying ...' (optionally 'by TASS')."""
+    saying = next((t for t in verb.subtree if t.lemma_ == "say" and t.i > verb.i), None)
+    if saying is None or not subjects:
+        return None
+    complements = [c for c in saying.children if c.dep_ in _CONTENT_DEPS or c.dep_ == "dobj"]
+    doc = verb.doc
+    content = _chars(doc, *_subtree_range(complements[0])) if complements else _adjacent_quote(saying, verb.sent)
+    if content is None:
+        return None
+    frame = Frame(cue=(verb.i, saying.i + 1), cue_lemma="say", content=_trim(doc, content),
+                  source=_np_range(subjects[0]), negated=negated)
+    agents = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+    if agents:
+        frame.relay = _np_range(agents[0])
+    _mark(frame, doc)
+    return frame
+
+
+def _attach_channels(frame: Frame, verb: Token) -> None:
+    """Channels and relays hanging off the cue verb: 'in a video address', 'told Reuters', 'citing X'."""
+    for child in verb.children:
+        if child.dep_ == "prep":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.lemma_.lower() in lexicon.CHANNEL_WORDS:
+                    frame.channel.append(_np_core_range(obj))
+        if child.dep_ in {"dative", "dobj"} and verb.lemma_ == "tell":
+            frame.relay = _np_range(child)
+        if child.lower_ == "citing" or (child.dep_ == "advcl" and child.lemma_ == "cite"):
+            objects = [c for c in child.children if c.dep_ in {"dobj", "pobj"}]
+            if objects:
+                frame.cited = _np_range(objects[0])
+
+
+def _speaker_like(subject: Token) -> bool:
+    if subject.lower_ in {"he", "she", "they", "i", "we"} or subject.ent_type_ in _SPEAKER_ENTS:
+        return True
+    from claimscope.extract.sources import classify_keywords
+
+    core = [t for t in subject.subtree if not any(a.dep_ in {"acl", "relcl", "prep", "appos"} and a.i != subject.i
+                                                  for a in [t, *t.ancestors] if a.i in {x.i for x in subject.subtree})]
+    return classify_keywords(" ".join(t.text for t in core)) is not None
+
+
+def _adjacent_quote(verb: Token, unit: Span) -> tuple[int, int] | None:
+    """A quotation in the same sentence as the cue but outside its subtree: 'He said: "..."'."""
+    doc = verb.doc
+    text = doc.text
+    start, end = unit.start_char, unit.end_char
+    ranges = _quote_ranges(text, start, end)
+    verb_char = verb.idx
+    best = None
+    for q_start, q_end in ranges:
+        if q_start <= verb_char < q_end:
+            continue
+        if q_end - q_start < 12:
+            continue
+        if best is None or abs(q_start - verb_char) < abs(best[0] - verb_char):
+            best = (q_start, q_end)
+    return best
+
+
+def _quote_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    ranges = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in {'"', "“"}:
+            closer = text.find("”" if ch == "“" else '"', i + 1, end)
+            if closer == -1:
+                ranges.append((i, end))
+                break
+            ranges.append((i, closer + 1))
+            i = closer + 1
+        else:
+            i += 1
+    return ranges
+
+
+def _inside_quotes(token: Token) -> bool:
+    before = token.doc.text[token.sent.start_char : token.idx]
+    opened = before.count("“") + before.count('"') % 2
+    closed = before.count("”")
+    return (before.count('"') % 2 == 1) or opened - closed - (before.count('"') % 2) > 0
+
+
+# --- quotes across sentences --------------------------------------------------------------
+
+
+def _extend_open_quotes(doc: Doc, frames: list[Frame]) -> None:
+    """A content that opens a quotation and does not close it runs on to the closing quote."""
+    text = doc.text
+    for frame in frames:
+        start, end = frame.content
+        segment = text[start:end]
+        if segment.count('"') % 2 == 1 and segment.lstrip().startswith('"') or (segment.count("“") > segment.count("”")):
+            closer_char = "”" if "“" in segment else '"'
+            paragraph_end = text.find("\n\n", end)
+            paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+            closer = text.find(closer_char, end, paragraph_end)
+            if closer != -1:
+                frame.content = (start, closer + 1)
+
+
+def _continued_quotes(doc: Doc, frames: list[Frame]) -> list[Frame]:
+    """'"A," he said. "B."': B is the same speaker's quotation, a claim of its own."""
+    new = []
+    units = sentence_units(doc)
+    by_end = {}
+    for frame in frames:
+        by_end[frame.content[1]] = frame
+    covered = [(f.content[0], f.content[1]) for f in frames]
+    for index, unit in enumerate(units[1:], start=1):
+        text = unit.text.strip()
+        if not text or text[0] not in {'"', "“"}:
+            continue
+        if any(a <= unit.start_char < b for a, b in covered):
+            continue
+        if any(unit.start_char <= f.cue_char < unit.end_char for f in frames):
+            continue
+        previous = units[index - 1]
+        if "\n\n" in doc.text[previous.end_char : unit.start_char]:
+            continue
+        speaker = next((f for f in frames if previous.start_char <= f.cue_char < previous.end_char), None)
+        if speaker is None or not _quoted(doc.text, speaker.content):
+            continue
+        content = _trim(doc, (unit.start_char, unit.end_char))
+        frame = Frame(cue=speaker.cue, cue_lemma=speaker.cue_lemma, content=content,
+                      source=speaker.source, negated=False, channel=list(speaker.channel),
+                      relay=speaker.relay, cited=speaker.cited, quote_continuation=True,
+                      cue_char=speaker.cue_char)
+        new.append(frame)
+    return new
+
+
+def _quoted(text: str, char_range: tuple[int, int]) -> bool:
+    start, end = char_range
+    window = text[max(0, start - 1) : end + 1]
+    return window.lstrip().startswith(('"', "“")) or window.rstrip().endswith(('"', "”"))
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _mark(frame: Frame, doc: Doc) -> None:
+    frame.cue_char = doc[frame.cue[0]].idx
+
+
+def _np_range(token: Token) -> tuple[int, int]:
+    start, end = _subtree_range(token)
+    doc = token.doc
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+def _np_core_range(token: Token) -> tuple[int, int]:
+    """A noun phrase without its clauses: 'a briefing' of 'a briefing that ...'."""
+    start, end = _np_range(token)
+    for child in token.children:
+        if child.dep_ in {"relcl", "acl", "ccomp"} and child.i > token.i:
+            end = min(end, child.left_edge.i)
+    return start, max(end, token.i + 1)
+
+
+def _subtree_range(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def _chars(doc: Doc, start_token: int, end_token: int) -> tuple[int, int]:
+    if end_token <= start_token:
+        return (doc[start_token].idx if start_token < len(doc) else len(doc.text),) * 2
+    last = doc[end_token - 1]
+    return doc[start_token].idx, last.idx + len(last)
+
+
+
+
+def _trim(doc: Doc, char_range: tuple[int, int]) -> tuple[int, int]:
+    start, end = char_range
+    text = doc.text
+    while start < end and text[start] in " \t\n,;:—–":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:—–":
+        end -= 1
+    # Keep a quotation's own marks, drop a dangling one at either edge.
+    segment = text[start:end]
+    if segment.count('"') % 2 == 1:
+        if segment.endswith('"'):
+            end -= 1
+        elif segment.startswith('"'):
+            start += 1
+    while end > start and text[end - 1] in " \t\n,;:":
+        end -= 1
+    if end > start and text[end - 1] == "." and end - start > 1 and text[end - 2] != ".":
+        end -= 1
+    return start, end
+
+
+def _overlap_tokens(source: tuple[int, int], content: tuple[int, int], doc: Doc) -> bool:
+    s_start = doc[source[0]].idx
+    s_end = doc[source[1] - 1].idx + len(doc[source[1] - 1])
+    return content[0] <= s_start and s_end <= content[1]

@@ -1,0 +1,139 @@
+"""Who speaks: a source mention normalised to a name, a description and a source type.
+
+Pronouns and bare surnames are resolved to the closest earlier named speaker of the article,
+so "he said" carries the name (and the type) of the person introduced before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from claimscope.extract import lexicon
+from claimscope.records import Source, SourceType, TextSpan
+
+_DETERMINERS = {"the", "a", "an", "another", "this", "that", "these", "those"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them"}
+
+
+@dataclass(slots=True)
+class SpeakerMemory:
+    """Named speakers seen so far in one article, latest last."""
+
+    people: list[Source] = field(default_factory=list)
+    groups: list[Source] = field(default_factory=list)
+
+    def remember(self, source: Source, *, is_person: bool) -> None:
+        (self.people if is_person else self.groups).append(source)
+
+    def by_surname(self, word: str) -> Source | None:
+        for person in reversed(self.people):
+            if person.name.split()[-1].lower() == word.lower() and " " in person.name:
+                return person
+        return None
+
+
+def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *,
+                field_name: str = "text", offset: int = 0) -> Source:
+    span = doc[token_range[0] : token_range[1]]
+    mention = TextSpan(span.start_char + offset, span.end_char + offset, span.text, field_name)
+    lowered = span.text.lower()
+    if lowered in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+        pool = memory.people if lowered in _PERSON_PRONOUNS else (memory.groups or memory.people)
+        if pool:
+            antecedent = pool[-1]
+            return Source(antecedent.name, antecedent.type, mention, antecedent.description,
+                          antecedent.span)
+        return Source(span.text, SourceType.OUTLET if not pool else pool[-1].type, mention)
+    name, description, is_person = _name_and_description(span)
+    if is_person and " " not in name:
+        earlier = memory.by_surname(name)
+        if earlier is not None:
+            return Source(earlier.name, earlier.type, mention, earlier.description, earlier.span)
+    source_type = classify(span.text, description, is_person=is_person)
+    source = Source(name, source_type, mention, description)
+    memory.remember(source, is_person=is_person)
+    return source
+
+
+def _name_and_description(span: Span) -> tuple[str, str | None, bool]:
+    """'A Chinese mercenary fighting for Russia, Dian Yuzhang' -> name, description, person?"""
+    people = [ent for ent in span.ents if ent.label_ == "PERSON"]
+    names = people or _appositive_names(span)
+    if names:
+        name_span = max(names, key=len)
+        name = _strip_titles(name_span.text)
+        rest = (span.doc.text[span.start_char : name_span.start_char] + " "
+                + span.doc.text[name_span.end_char : span.end_char])
+        description = _clean(rest) or None
+        return name, description, True
+    words = [t for t in span if not t.is_punct]
+    relative = next((t for t in span if t.dep_ in {"relcl", "acl"} and t.i > span.start), None)
+    if relative is not None:
+        head_part = span.doc[span.start : relative.left_edge.i]
+        rest = span.doc[relative.left_edge.i : span.end].text
+        return _clean(head_part.text), _clean(rest) or None, False
+    name = _clean(span.text)
+    return name, None, False
+
+
+def _appositive_names(span: Span) -> list[Span]:
+    """Runs of proper nouns set off by commas, which the NER sometimes mislabels."""
+    runs: list[Span] = []
+    start = None
+    for token in span:
+        if token.pos_ == "PROPN" and token.ent_type_ not in {"NORP", "ORG"}:
+            start = token.i if start is None else start
+            continue
+        if start is not None and token.i - start >= 2:
+            runs.append(span.doc[start : token.i])
+        start = None
+    if start is not None and span.end - start >= 2:
+        runs.append(span.doc[start : span.end])
+    return [run for run in runs if run.start > span.start and span.doc[run.start - 1].text == ","]
+
+
+_TITLES = re.compile(r"^(mr|mrs|ms|dr|gen|general|col|colonel|lt|maj|major|capt|captain|sgt|"
+                     r"president|minister|prime minister|spokesman|spokeswoman|sen|rep)\.?\s+", re.I)
+
+
+def _strip_titles(name: str) -> str:
+    previous = None
+    while previous != name:
+        previous = name
+        name = _TITLES.sub("", name)
+    return name.strip(" ,")
+
+
+def _clean(text: str) -> str:
+    words = text.replace("\n", " ").strip(" ,.;:").split()
+    while words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return " ".join(words).strip(" ,")
+
+
+def classify(text: str, description: str | None, *, is_person: bool) -> SourceType:
+    """The originating speaker's type from keywords on the phrase and its description."""
+    found = classify_keywords(f"{text} {description or ''}")
+    if found is not None:
+        return found
+    return SourceType.POLITICIAN if is_person else SourceType.GOVERNMENT
+
+
+def classify_keywords(text: str) -> SourceType | None:
+    """The source type a keyword of ``text`` names, or None.
+
+    The longest matching keyword wins, so "secretary general" beats "general" and
+    "intelligence officials" are intelligence rather than anonymous officials.
+    """
+    haystack = " " + re.sub(r"[^\w\s'-]", " ", text.lower()) + " "
+    best: tuple[int, int, SourceType] | None = None
+    for rank, (source_type, keywords) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
+        for keyword in keywords:
+            if re.search(rf"(?<![\w-]){re.escape(keyword.strip())}(?![\w-])", haystack):
+                candidate = (len(keyword.strip()), -rank, source_type)
+                best = candidate if best is None or candidate[:2] > best[:2] else best
+    return best[2] if best is not None else None

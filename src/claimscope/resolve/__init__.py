@@ -1,0 +1,1 @@
+"""resolve stage: actors, places and dates with precision (filled by the events issue)."""
