@@ -36,6 +36,7 @@ class Frame:
     channel: list[tuple[int, int]] = field(default_factory=list)  # token ranges of channels
     relay: tuple[int, int] | None = None  # token range of an intermediary ("told Reuters")
     cited: tuple[int, int] | None = None  # "citing X": X is the ultimate source
+    told: tuple[int, int] | None = None  # "told Reuters": the channel of the statement
     quote_continuation: bool = False
     cue_char: int = -1  # character offset of the cue's first token
 
@@ -128,7 +129,7 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
     content_range = None
     if complements:
         complement = complements[0]
-        content_range = _chars(doc, *_subtree_range(complement))
+        content_range = _chars(doc, complement.left_edge.i, _clause_end(complement))
     elif verb.dep_ in {"parataxis", "ccomp"} and verb.i > verb.head.i and subjects:
         # "Eight died, officials said.": the parser hangs "said" under the reported clause.
         head_range = _subtree_range(verb.head)
@@ -159,6 +160,10 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
                 # "X is said to have fled": the content is X plus the infinitive.
                 start = _subtree_range(subject)[0]
                 content_range = _chars(doc, start, _subtree_range(complements[0])[1])
+    elif not subjects and (trailing := _trailing_speaker(verb, complements)) is not None:
+        # "..., the region's governor, Mykola Sytnyk, said.": the parser swallowed the speaker.
+        source = _np_range(trailing)
+        content_range = (content_range[0], min(content_range[1], doc[source[0]].idx))
     elif subjects:
         subject = subjects[0]
         if subject.lower_ in {"i", "we", "you"} and _inside_quotes(verb):
@@ -184,6 +189,25 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
     return frame if frame.content[1] > frame.content[0] else None
 
 
+def _trailing_speaker(verb: Token, complements: list[Token]) -> Token | None:
+    """The appositive just before a subjectless speech verb that ends a reported clause."""
+    if not complements or complements[0].i > verb.i:
+        return None
+    i = verb.i - 1
+    while i >= 0 and (verb.doc[i].is_punct or verb.doc[i].is_space):
+        i -= 1
+    if i < 0 or verb.doc[i].i <= complements[0].i:
+        return None
+    token = verb.doc[i]
+    while token.dep_ not in {"appos", "conj"} and token.head.i < verb.i and token.head is not token:
+        if token.head.i <= complements[0].i:
+            return None
+        token = token.head
+    if token.dep_ in {"appos", "conj"} and verb.doc[token.left_edge.i - 1].text == ",":
+        return token
+    return None
+
+
 def _leading_citation(complement: Token) -> Token | None:
     """A 'citing X' participle that opens the reported clause, before its subject."""
     subject_start = min((c.left_edge.i for c in complement.children if c.dep_ in _SUBJECT_DEPS),
@@ -195,14 +219,33 @@ def _leading_citation(complement: Token) -> Token | None:
 
 
 def _shared_subject(verb: Token) -> list[Token]:
-    """'He praised Rubio and said ...': a conjoined verb shares the first verb's subject."""
+    """'He praised Rubio and said ...': a conjoined verb shares the first verb's subject.
+    'X said its forces hit Y and claimed Z': the parser joins 'claimed' to 'hit', but the
+    claimant is X, the subject of the speech verb whose clause 'hit' heads."""
     head = verb
     while head.dep_ == "conj" and head.head is not head:
         head = head.head
+        if head.dep_ == "ccomp" and head.head.lemma_.lower() in lexicon.SPEECH_VERBS:
+            speaker = [c for c in head.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if speaker:
+                return speaker
         subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if subjects:
             return subjects
     return []
+
+
+def _clause_end(complement: Token) -> int:
+    """Where a reported clause ends: before a coordinated speech verb that starts a new claim."""
+    end = complement.right_edge.i + 1
+    for child in complement.children:
+        if child.dep_ == "conj" and child.lemma_.lower() in lexicon.SPEECH_VERBS and not any(
+                c.dep_ in _SUBJECT_DEPS for c in child.children):
+            cut = child.left_edge.i
+            while cut > complement.i and complement.doc[cut - 1].dep_ in {"cc", "punct"}:
+                cut -= 1
+            end = min(end, cut)
+    return end
 
 
 def _misattached_clause(verb: Token) -> Token | None:
@@ -265,7 +308,7 @@ def _attach_channels(frame: Frame, verb: Token) -> None:
                 if obj.dep_ == "pobj" and obj.lemma_.lower() in lexicon.CHANNEL_WORDS:
                     frame.channel.append(_np_core_range(obj))
         if child.dep_ in {"dative", "dobj"} and verb.lemma_ == "tell":
-            frame.relay = _np_range(child)
+            frame.told = _np_range(child)
         if child.lower_ == "citing" or (child.dep_ == "advcl" and child.lemma_ == "cite"):
             objects = [c for c in child.children if c.dep_ in {"dobj", "pobj"}]
             if objects:
@@ -328,18 +371,43 @@ def _inside_quotes(token: Token) -> bool:
 
 
 def _extend_open_quotes(doc: Doc, frames: list[Frame]) -> None:
-    """A content that opens a quotation and does not close it runs on to the closing quote."""
+    """A quotation is one content even when it runs over several sentences: a content that
+    opens a quote runs on to its close, one that closes a quote runs back to its opening."""
     text = doc.text
     for frame in frames:
         start, end = frame.content
+        paragraph_start = text.rfind("\n\n", 0, start) + 1
+        paragraph_end = text.find("\n\n", end)
+        paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+        before = text[paragraph_start:start]
+        if _open_quote_before(before) and (opener := _last_opener(before)) is not None:
+            start = paragraph_start + opener + 1
         segment = text[start:end]
-        if segment.count('"') % 2 == 1 and segment.lstrip().startswith('"') or (segment.count("“") > segment.count("”")):
-            closer_char = "”" if "“" in segment else '"'
-            paragraph_end = text.find("\n\n", end)
-            paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
-            closer = text.find(closer_char, end, paragraph_end)
-            if closer != -1:
-                frame.content = (start, closer + 1)
+        if _unclosed(segment):
+            closer = _next_closer(text, end, paragraph_end)
+            if closer is not None:
+                end = closer
+        frame.content = (start, end)
+
+
+def _open_quote_before(before: str) -> bool:
+    """True when a quotation opened earlier in the paragraph is still open at this point."""
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+def _last_opener(before: str) -> int | None:
+    positions = [before.rfind("“"), before.rfind('"')]
+    best = max(positions)
+    return best if best >= 0 else None
+
+
+def _unclosed(segment: str) -> bool:
+    return segment.count('"') % 2 == 1 and segment.lstrip().startswith('"') or segment.count("“") > segment.count("”")
+
+
+def _next_closer(text: str, start: int, limit: int) -> int | None:
+    positions = [p for p in (text.find('"', start, limit), text.find("”", start, limit)) if p != -1]
+    return min(positions) if positions else None
 
 
 def _continued_quotes(doc: Doc, frames: list[Frame]) -> list[Frame]:
@@ -367,7 +435,8 @@ def _continued_quotes(doc: Doc, frames: list[Frame]) -> list[Frame]:
         content = _trim(doc, (unit.start_char, unit.end_char))
         frame = Frame(cue=speaker.cue, cue_lemma=speaker.cue_lemma, content=content,
                       source=speaker.source, negated=False, channel=list(speaker.channel),
-                      relay=speaker.relay, cited=speaker.cited, quote_continuation=True,
+                      relay=speaker.relay, cited=speaker.cited, told=speaker.told,
+                      quote_continuation=True,
                       cue_char=speaker.cue_char)
         new.append(frame)
     return new
@@ -393,6 +462,23 @@ def _np_range(token: Token) -> tuple[int, int]:
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
+    return start, end
+
+
+def mention_range(doc: Doc, token_range: tuple[int, int]) -> tuple[int, int]:
+    """The speaker as a mention: 'Barkley' of 'Barkley, who said he votes ...', 'A news report'
+    of 'A news report published Wednesday', without a dateline or heading before a line break."""
+    start, end = token_range
+    root = doc[start:end].root
+    for child in root.children:
+        if child.dep_ in {"relcl", "acl"} and child.i > root.i:
+            end = min(end, child.left_edge.i)
+    for i in range(end - 1, start, -1):
+        if "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space or doc[i - 1].text in {"–", "—"}:
+            start = i
+            break
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
     return start, end
 
 

@@ -5,6 +5,7 @@ analysis, and headline or teaser claims marked as such.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from spacy.tokens import Doc, Span
@@ -87,6 +88,9 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
     channels = [_text_span(doc, r, field, offset) for r in frame.channel]
     for channel in channels:
         chain.append(ChainLink("channel", _channel_phrase(doc, channel, offset), channel))
+    if frame.told is not None:
+        listener = _text_span(doc, frame.told, field, offset)
+        chain.append(ChainLink("channel", f"{doc[frame.cue[0]].text} {listener.text}", listener))
     if frame.relay is not None:
         relay = _text_span(doc, frame.relay, field, offset)
         chain.append(ChainLink("intermediary", relay.text, relay))
@@ -108,6 +112,9 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
     if frame.passive_unsourced:
         wording = Wording(wording.clause_lemmas, wording.clause_text, "report", wording.negated,
                           wording.disclaimed, True)
+    kind, conjecture = _analysis(content_span) if content_span is not None else (ClaimKind.EVENT, False)
+    if conjecture:
+        wording = replace(wording, conjecture=True)
     certainty = decide(wording)
     cue_chars = (doc[frame.cue[0]].idx, doc[frame.cue[1] - 1].idx + len(doc[frame.cue[1] - 1]))
     cue = TextSpan(cue_chars[0] + offset, cue_chars[1] + offset, doc.text[cue_chars[0]:cue_chars[1]], field)
@@ -122,8 +129,8 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         confidence = CONFIDENCE_QUOTE_CONTINUATION
     return Claim(
         id=_claim_id(article.id, content), article_id=article.id, content=content, source=source,
-        cue=cue, certainty=certainty, kind=ClaimKind.EVENT, chain=tuple(chain),
-        channel=chain[1].name if len(chain) > 2 and chain[1].role == "channel" else None,
+        cue=cue, certainty=certainty, kind=kind, chain=tuple(chain),
+        channel=next((link.name for link in chain if link.role == "channel"), None),
         figures=figures, times=times, origin=origin, confidence=confidence,
     )
 
@@ -170,12 +177,14 @@ def _outlet_claim(doc: Doc, unit: Span, article: Article, outlet_source: Source,
 
 
 def _analysis(unit: Span) -> tuple[ClaimKind, bool]:
-    """Analysis and opinion: interpretive main verbs, or conjecture about motives/consequences."""
+    """(kind, conjecture): interpretive main verbs make analysis; a conjecture phrase, or a
+    modal on an interpretive verb ("may also reflect"), makes it speculative as well. A modal
+    on an event verb ("may have lost 500 troops") stays an event, hedged as an estimate."""
     text = unit.text.lower()
     root = unit.root
-    conjecture = any(p in text for p in lexicon.CONJECTURE_PHRASES) and root.lemma_.lower() in lexicon.ANALYSIS_VERBS | {"raise"} | {
-        c.lemma_.lower() for c in root.children} or any(
-        c.lower_ in {"may", "might", "could"} for c in root.children if c.dep_ == "aux")
+    interpretive = root.lemma_.lower() in lexicon.ANALYSIS_VERBS | lexicon.CONJECTURE_VERBS
+    modal = any(c.lower_ in {"may", "might", "could"} for c in root.children if c.dep_ == "aux")
+    conjecture = any(p in text for p in lexicon.CONJECTURE_PHRASES) or (modal and interpretive)
     if root.lemma_.lower() in lexicon.ANALYSIS_VERBS or conjecture:
         return ClaimKind.ANALYSIS, conjecture
     return ClaimKind.EVENT, False
@@ -259,8 +268,6 @@ def _claim_id(article_id: str, content: TextSpan) -> str:
 
 def _attach_channel_notes(doc: Doc, units: list[Span], claims: list[Claim]) -> list[Claim]:
     """'This information, shared on social media, ...' names the channel of the claim before it."""
-    from dataclasses import replace
-
     updated = list(claims)
     for unit in units:
         match = _CHANNEL_NOTE.match(unit.text.strip())

@@ -65,6 +65,10 @@ ANALYSIS_VERBS = frozenset(
     symbolize symbolise mark represent deepen reinforce exemplify underline
     """.split()
 )
+# Verbs of consequence or motive: with "may" or "could" they are conjecture, not estimates.
+CONJECTURE_VERBS = frozenset(
+    "reflect signal indicate suggest mean prompt undermine complicate raise point embolden".split()
+)
 CONJECTURE_PHRASES = ("raising concerns", "raises concerns", "raising questions", "raises questions",
                       "could signal", "may signal", "may reflect", "might reflect", "may also reflect",
                       "could reflect", "may indicate", "could indicate", "likely to", "is expected to")
@@ -163,6 +167,11 @@ SOURCE_TYPE_KEYWORDS: tuple[tuple[SourceType, tuple[str, ...]], ...] = (
                         "kyiv independent", "ukrainska pravda", "meduza", "broadcaster",
                         "magazine", "daily", "tv channel", "radio", "media")),
 )
+
+# Phrases that make any speaker anonymous, whatever institution they are attached to.
+ANONYMOUS_MARKERS = ("source", "sources", "condition of anonymity", "familiar with", "unnamed",
+                     "insiders", "declined to be named", "not authorised", "not authorized",
+                     "asked not to be named", "anonymous")
 
 # Words of a source phrase that are channels rather than speakers.
 CHANNEL_WORDS = frozenset(

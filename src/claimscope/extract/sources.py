@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from claimscope.extract import lexicon
+from claimscope.extract.attribution import mention_range
 from claimscope.records import Source, SourceType, TextSpan
 
 _DETERMINERS = {"the", "a", "an", "another", "this", "that", "these", "those"}
@@ -39,7 +40,9 @@ class SpeakerMemory:
 def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *,
                 field_name: str = "text", offset: int = 0) -> Source:
     span = doc[token_range[0] : token_range[1]]
-    mention = TextSpan(span.start_char + offset, span.end_char + offset, span.text, field_name)
+    core = doc[slice(*mention_range(doc, token_range))]
+    mention = TextSpan(core.start_char + offset, core.end_char + offset, core.text, field_name)
+    span = doc[core.start : span.end]  # the full phrase, for the name and the description
     lowered = span.text.lower()
     if lowered in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
         pool = memory.people if lowered in _PERSON_PRONOUNS else (memory.groups or memory.people)
@@ -130,6 +133,8 @@ def classify_keywords(text: str) -> SourceType | None:
     "intelligence officials" are intelligence rather than anonymous officials.
     """
     haystack = " " + re.sub(r"[^\w\s'-]", " ", text.lower()) + " "
+    if any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", haystack) for m in lexicon.ANONYMOUS_MARKERS):
+        return SourceType.OFFICIAL_ANONYMOUS  # "a military source" is unnamed before military
     best: tuple[int, int, SourceType] | None = None
     for rank, (source_type, keywords) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
         for keyword in keywords:

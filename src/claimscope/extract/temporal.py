@@ -138,12 +138,12 @@ def _parsed(span: TextSpan, lowered: str, published: datetime | None) -> TimeExp
     needs_anchor = has_weekday or relative_day or not re.search(r"\d{4}", lowered)
     if needs_anchor and published is None:
         return _unknown(span, "relative to an unknown publication date")
-    parsed = _dateparse(lowered.replace("last ", "").replace("this ", "") if has_weekday else lowered, published)
+    if has_weekday and not has_day_number:
+        return _weekday(span, lowered, published.date())
+    parsed = _dateparse(lowered, published)
     if parsed is None:
         return _unknown(span, "not understood as a date")
     day = parsed.date()
-    if has_weekday and published and day >= published.date():
-        day -= timedelta(days=7)  # "on Monday" in past-tense news means the last one
     if has_weekday or has_day_number or relative_day:
         return TimeExpr(span, day, day, TimePrecision.DAY)
     if month_words:
@@ -151,6 +151,17 @@ def _parsed(span: TextSpan, lowered: str, published: datetime | None) -> TimeExp
         last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
         return TimeExpr(span, first, last, TimePrecision.MONTH)
     return _unknown(span, "no calendar unit recognised")
+
+
+def _weekday(span: TextSpan, lowered: str, anchor: date) -> TimeExpr:
+    """News is written in the past tense: "on Monday" is the latest Monday up to the
+    publication day (that day itself included), "last Monday" the one before that day."""
+    weekday = next(i for i, name in enumerate(_WEEKDAYS) if name in lowered)
+    delta = (anchor.weekday() - weekday) % 7
+    if delta == 0 and "last" in lowered.split():
+        delta = 7
+    day = anchor - timedelta(days=delta)
+    return TimeExpr(span, day, day, TimePrecision.DAY)
 
 
 def _dateparse(text: str, base: datetime | None) -> datetime | None:

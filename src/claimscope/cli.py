@@ -1,0 +1,302 @@
+"""The ``claimscope`` command: ingest articles, list and export claims, show an article.
+
+User mistakes (a bad ``--db``, a missing model, an unknown article) end with one line on
+stderr and exit status 2 (1 for "nothing found" and ``--strict``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from enum import StrEnum
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from claimscope import cli_render as render
+from claimscope.errors import ClaimscopeError
+from claimscope.records import (
+    Article,
+    Certainty,
+    ClaimKind,
+    FigureType,
+    Rejected,
+    SourceType,
+    to_plain,
+)
+from claimscope.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from claimscope.pipeline import RunSummary
+
+app = typer.Typer(
+    help="Turn war and conflict reporting into sourced claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals would print whole articles
+)
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="CLAIMSCOPE_DB",
+        help="Database URL (sqlite:///file.db, postgresql+psycopg://...). "
+        "Default: claimscope.db in the user data folder.",
+        show_default=False,
+    ),
+]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Part of the source's name.")]
+SourceTypeOpt = Annotated[SourceType | None, typer.Option("--source-type", case_sensitive=False)]
+CertaintyOpt = Annotated[Certainty | None, typer.Option("--certainty", case_sensitive=False)]
+FigureOpt = Annotated[
+    FigureType | None,
+    typer.Option("--figure", case_sensitive=False, help="Claims with a figure of this type."),
+]
+ArticleOpt = Annotated[str | None, typer.Option("--article", help="Article id or its start.")]
+KindOpt = Annotated[ClaimKind | None, typer.Option("--kind", case_sensitive=False)]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most N claims.")]
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+def _out() -> Console:
+    return Console()
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    _err().print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the errors a user can cause into one line and exit 2."""
+    try:
+        yield
+    except (StoreError, ClaimscopeError) as exc:
+        _fail(str(exc))
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    with _user_errors(), Store.open(db) as store:
+        yield store
+
+
+def _filters(**filters: Any) -> dict[str, Any]:
+    return {name: value for name, value in filters.items() if value is not None}
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help='Files or folders to read; "-" for stdin.')],
+    db: Db = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any item was rejected.")] = False,
+    n_process: Annotated[
+        int, typer.Option("--n-process", min=1, help="Worker processes for extraction.")
+    ] = 1,
+    model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
+) -> None:
+    """Read articles, extract their claims and store them (re-ingesting replaces)."""
+    with _store(db) as store:
+        summary = _ingest(paths, store, model=model, n_process=n_process, batch_size=batch_size)
+    _out().print(
+        f"{summary.articles} articles, {summary.claims} claims, {len(summary.rejected)} rejected "
+        f"in {summary.seconds:.1f} s ({summary.per_second:.1f} documents/s) -> {store.url}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if strict and summary.rejected:
+        raise typer.Exit(1)
+
+
+def _ingest(
+    paths: list[str],
+    store: Store,
+    *,
+    model: str | None,
+    on_article: Callable[[Article], None] | None = None,
+    **options: Any,
+) -> RunSummary:
+    """The pipeline under a progress bar; rejections printed as they come, one line each."""
+    from claimscope.pipeline import run
+
+    err = _err()
+    nlp = _load_model(model, err)
+    with render.ingest_progress(err) as progress, _user_errors():
+        task = progress.add_task("ingesting", total=None)
+
+        def report(item: Article | Rejected) -> None:
+            if isinstance(item, Rejected):
+                line = render.rejection_line(item)
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            elif on_article is not None:
+                on_article(item)
+            progress.advance(task)
+
+        return run(paths, store=store, nlp=nlp, model=model, progress=report, **options)
+
+
+def _load_model(model: str | None, err: Console) -> Any:
+    from claimscope.extract.nlp import load_nlp
+
+    with err.status("loading the language model"):
+        try:
+            return load_nlp(model)
+        except (OSError, ImportError) as exc:
+            _fail(f"cannot load the spaCy model {model or '(default)'}: {exc}")
+
+
+@app.command()
+def claims(
+    db: Db = None,
+    source: SourceOpt = None,
+    source_type: SourceTypeOpt = None,
+    certainty: CertaintyOpt = None,
+    figure: FigureOpt = None,
+    article: ArticleOpt = None,
+    kind: KindOpt = None,
+    limit: LimitOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Full records as JSON.")] = False,
+) -> None:
+    """List stored claims, filtered."""
+    filters = _filters(
+        source=source,
+        source_type=source_type,
+        certainty=certainty,
+        figure=figure,
+        article=article,
+        kind=kind,
+        limit=limit,
+    )
+    with _store(db) as store:
+        found = store.claims(**filters)
+    if as_json:
+        typer.echo(json.dumps([to_plain(c) for c in found], ensure_ascii=False, indent=2))
+    elif found:
+        out = _out()
+        out.print(render.claims_view(found, out.width))
+    else:
+        _err().print("no claims match", highlight=False)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id, or its start.")],
+    db: Db = None,
+) -> None:
+    """Show an article with its sources, cues and claims highlighted."""
+    with _store(db) as store:
+        extraction = store.article(article_id)
+    if extraction is None:
+        _fail(f"no article with id {article_id!r}", code=1)
+    _out().print(render.article_view(extraction))
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+    db: Db = None,
+    source: SourceOpt = None,
+    source_type: SourceTypeOpt = None,
+    certainty: CertaintyOpt = None,
+    figure: FigureOpt = None,
+    article: ArticleOpt = None,
+    kind: KindOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Export claims: jsonl (full records), csv or parquet (flat, one row per claim)."""
+    if format is ExportFormat.PARQUET and output is None:
+        _fail("parquet is binary: give --output FILE")
+    filters = _filters(
+        source=source,
+        source_type=source_type,
+        certainty=certainty,
+        figure=figure,
+        article=article,
+        kind=kind,
+        limit=limit,
+    )
+    with _store(db) as store:
+        count = _write_export(store, format, output, filters)
+    if output is not None:
+        _err().print(f"{count} claims -> {output}", markup=False, highlight=False)
+
+
+def _write_export(
+    store: Store, format: ExportFormat, output: Path | None, filters: dict[str, Any]
+) -> int:
+    if format is ExportFormat.JSONL:
+        lines = [json.dumps(to_plain(c), ensure_ascii=False) for c in store.claims(**filters)]
+        _emit("".join(line + "\n" for line in lines), output)
+        return len(lines)
+    frame = store.claims_dataframe(**filters)
+    if format is ExportFormat.CSV:
+        _emit(frame.to_csv(index=False), output)
+    else:
+        frame.to_parquet(output, index=False)
+    return len(frame)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+@app.command()
+def rejected(db: Db = None) -> None:
+    """List the items that could not be processed, with their coded reasons."""
+    with _store(db) as store:
+        rows = store.rejections()
+    if rows:
+        _out().print(render.rejections_table(rows))
+    else:
+        _err().print("no rejections", highlight=False)
+
+
+@app.command()
+def demo(db: Db = None) -> None:
+    """Ingest the bundled example articles and print their claims.
+
+    The examples (``claimscope/examples/*.txt``) are invented for this demo: their people,
+    quotes and figures describe no real event.
+    """
+    examples = sorted((files("claimscope") / "examples").iterdir(), key=lambda e: e.name)
+    with ExitStack() as stack, _store(db) as store:
+        paths = [str(stack.enter_context(as_file(e))) for e in examples if e.name.endswith(".txt")]
+        ids: list[str] = []
+        summary = _ingest(paths, store, model=None, on_article=lambda a: ids.append(a.id))
+        found = [claim for article_id in ids for claim in store.claims(article=article_id)]
+    out = _out()
+    out.print(render.claims_view(found, out.width))
+    again = f"claimscope show {ids[0][:10] if ids else 'ID'}" + (f" --db {db}" if db else "")
+    out.print(
+        f"{summary.articles} example articles, {summary.claims} claims -> {store.url}; "
+        f"next: {again}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )

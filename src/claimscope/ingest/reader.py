@@ -1,0 +1,175 @@
+"""read_items: files, directories and standard input in; Articles or coded rejections out.
+
+Bad input never raises: every item that cannot become an Article is yielded as a Rejected
+with an error code, so one broken file does not stop a batch.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from claimscope.errors import Code
+from claimscope.ingest.checks import Problem, check_bytes, check_size, problem
+from claimscope.ingest.html import parse_html
+from claimscope.ingest.jsonl import parse_jsonl_line
+from claimscope.ingest.plaintext import parse_plain_article
+from claimscope.records import Article, Rejected
+
+Item = Article | Rejected
+PLAIN, HTML, JSONL = "plain", "html", "jsonl"
+_KINDS = {
+    ".txt": PLAIN,
+    ".text": PLAIN,
+    ".md": PLAIN,
+    ".html": HTML,
+    ".htm": HTML,
+    ".jsonl": JSONL,
+    ".ndjson": JSONL,
+}
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_LINE_SKIP_CHUNK = 1 << 20
+
+
+def read_items(
+    paths: Sequence[str],
+    *,
+    max_bytes: int = 20_000_000,
+    stdin: TextIO | BinaryIO | None = None,
+) -> Iterator[Item]:
+    """Articles from files, directories (recursive, sorted, hidden skipped) and ``-``."""
+    for raw in paths:
+        if raw == "-":
+            yield from _read_stdin(stdin, max_bytes)
+        else:
+            yield from _read_path(raw, max_bytes)
+
+
+def _read_path(raw: str, max_bytes: int) -> Iterator[Item]:
+    path = Path(raw)
+    if path.is_dir():
+        for file in _walk(path):
+            yield from _read_file(file, max_bytes)
+    elif path.is_file():
+        yield from _read_file(path, max_bytes)
+    elif not path.exists():
+        yield problem(Code.UNREADABLE, "no such file or directory").rejected(raw)
+    else:
+        yield problem(Code.UNREADABLE, "not a regular file or directory").rejected(raw)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # Sorted at every level so that a batch always comes out in the same order.
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    item = str(path)
+    kind = _KINDS.get(path.suffix.lower())
+    if kind is None:
+        detail = f"'{path.suffix or path.name}' (read: {', '.join(sorted(_KINDS))})"
+        yield problem(Code.UNSUPPORTED, detail).rejected(item)
+        return
+    try:
+        size = path.stat().st_size
+        if (too_large := check_size(size, max_bytes=max_bytes)) and kind != JSONL:
+            yield too_large.rejected(item)  # judged by size alone: the file is never read
+            return
+        with path.open("rb") as handle:
+            if kind == JSONL and not handle.peek(4)[:4].startswith(_WIDE_BOMS):
+                yield from _jsonl_stream(handle, item, max_bytes)
+                return
+            data = handle.read(max_bytes + 1)  # + 1: a file growing while read is still caught
+    except OSError as err:
+        yield problem(Code.UNREADABLE, err.strerror or type(err).__name__).rejected(item)
+        return
+    yield from _from_bytes(data, kind, item, max_bytes)
+
+
+def _from_bytes(data: bytes, kind: str | None, item: str, max_bytes: int) -> Iterator[Item]:
+    text = check_bytes(data, max_bytes=max_bytes)
+    if isinstance(text, Problem):
+        yield text.rejected(item)
+        return
+    kind = kind or _sniff(text)
+    origin = None if item == "-" else item
+    if kind == JSONL:
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                name = f"{item}:{number}"
+                yield _guarded(name, partial(parse_jsonl_line, line, item=name, origin_path=origin))
+    elif kind == HTML:
+        yield _guarded(item, partial(parse_html, text, origin_path=origin))
+    else:
+        yield _guarded(item, partial(parse_plain_article, text, origin_path=origin))
+
+
+def _jsonl_stream(handle: BinaryIO, item: str, max_bytes: int) -> Iterator[Item]:
+    """JSONL is read line by line: the size limit applies to each article, not the file."""
+    for number, line in enumerate(_bounded_lines(handle, max_bytes), 1):
+        if not line.strip():
+            continue
+        name = f"{item}:{number}"
+        text = check_bytes(line, max_bytes=max_bytes)
+        if isinstance(text, Problem):
+            yield text.rejected(name)
+        else:
+            yield _guarded(name, partial(parse_jsonl_line, text, item=name, origin_path=item))
+
+
+def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    while line := handle.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := handle.readline(_LINE_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass  # skip the remainder of an oversized line without holding it
+        yield line  # an oversized line is over the limit, so check_bytes rejects it
+
+
+def _read_stdin(stdin: TextIO | BinaryIO | None, max_bytes: int) -> Iterator[Item]:
+    stream = stdin if stdin is not None else sys.stdin
+    source = getattr(stream, "buffer", stream)  # bytes where possible: decoding is ours
+    try:
+        data = source.read(max_bytes + 1)
+    except (OSError, ValueError) as err:
+        yield problem(Code.UNREADABLE, f"standard input ({type(err).__name__})").rejected("-")
+        return
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    yield from _from_bytes(data or b"", None, "-", max_bytes)
+
+
+def _sniff(text: str) -> str:
+    """Standard input has no file name: markup is HTML, a JSON object per line is JSONL."""
+    first = text.lstrip()[:1]
+    return HTML if first == "<" else JSONL if first == "{" else PLAIN
+
+
+def _guarded(item: str, parse: Callable[[], Item]) -> Item:
+    """Run a parser; a bug in it rejects this item (E009) instead of ending the batch."""
+    try:
+        result = parse()
+    except Exception as err:  # noqa: BLE001 - a parser bug must not end the batch
+        detail = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+        return problem(Code.EXTRACT_FAILED, detail).rejected(item)
+    return _accept(result, item)
+
+
+def _accept(result: Item, item: str) -> Item:
+    """Gate the parsed article: it must have a body, in English."""
+    if isinstance(result, Rejected):
+        return result
+    if not result.text.strip():
+        detail = "no body text left after the headline and page furniture"
+        return problem(Code.NO_MAIN_TEXT, detail).rejected(item)
+    if result.lang != "en":
+        return problem(Code.NOT_ENGLISH, f"detected '{result.lang}'").rejected(item)
+    return result

@@ -1,0 +1,8 @@
+"""store stage: claims and rejections in SQLite or PostgreSQL, migrated with Alembic."""
+
+from claimscope.store.frame import claims_frame
+from claimscope.store.plain import from_plain
+from claimscope.store.queries import ClaimFilters
+from claimscope.store.store import RejectionRecord, Store, StoreError
+
+__all__ = ["ClaimFilters", "RejectionRecord", "Store", "StoreError", "claims_frame", "from_plain"]

@@ -1,0 +1,34 @@
+"""Bring a database to the newest schema with the migrations shipped inside the package.
+
+A new revision, after changing ``schema.py`` (numbered ids keep the history readable)::
+
+    python -c "from alembic import command; from claimscope.store.migrate import alembic_config;
+    command.revision(alembic_config(), 'what changed', rev_id='0002')"
+
+then write its upgrade() by hand; ``test_migrations_match_schema`` checks the result.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config built in code: the installed package has no alembic.ini to read.
+
+    ``files()`` gives a real directory for every ordinary install (wheel or editable); Alembic
+    needs one because it imports the version scripts from disk.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(files("claimscope.store") / "migrations"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    command.upgrade(alembic_config(connection), revision)

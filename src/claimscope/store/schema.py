@@ -1,0 +1,126 @@
+"""Table definitions (SQLAlchemy Core), generic types only so SQLite and PostgreSQL both work.
+
+Ids and free text are unbounded (``String()`` / ``Text``): PostgreSQL enforces lengths, and an
+id scheme or a long source name must never make a write fail.
+
+Filterable fields get flat columns; the full record is kept as JSON in ``record`` so a claim
+can be rebuilt exactly (``plain.claim_from_plain``). Migrations in ``migrations/versions``
+must produce exactly these tables; ``tests/test_store.py`` checks that they do.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("title", Text),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("author", Text),
+    Column("published", DateTime(timezone=True)),
+    Column("lang", String(16), nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("origin_path", Text),
+    Column("text", Text, nullable=False),
+    # Everything but ``text``, which has its own column and would double the row's size.
+    Column("record", JSON, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),  # order within the article, as extracted
+    Column("source_name", Text, nullable=False),
+    Column("source_type", String(32), nullable=False),
+    Column("certainty", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("cue_text", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("content_text", Text, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("content_field", String(16), nullable=False),
+    Column("channel", Text),
+    Column("restates", String()),
+    Column("confidence", Float, nullable=False),
+    Column("record", JSON, nullable=False),
+    Index("ix_claims_article_id", "article_id"),
+    Index("ix_claims_source_type", "source_type"),
+    Index("ix_claims_certainty", "certainty"),
+)
+
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(), ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+    Column("approx", Boolean, nullable=False),
+    Column("derived", Boolean, nullable=False),
+    Column("qualifier", Text),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("span_text", Text, nullable=False),
+    Index("ix_figures_claim_id", "claim_id"),
+    Index("ix_figures_type", "type"),
+)
+
+claim_times = Table(
+    "claim_times",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(), ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("start", Date),
+    Column("end", Date),
+    Column("precision", String(16), nullable=False),
+    Column("note", Text),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("span_text", Text, nullable=False),
+    Index("ix_claim_times_claim_id", "claim_id"),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item", Text, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("code", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("count", Integer, nullable=False),
+    # One row per item and failure: a re-run bumps ``count`` instead of adding a row.
+    UniqueConstraint("item", "stage", "code", name="uq_rejections_item_stage_code"),
+)

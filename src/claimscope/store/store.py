@@ -1,0 +1,203 @@
+"""The claim store: open a database (migrating it), write extractions, read claims back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from claimscope.records import Article, Claim, Extraction, Rejected
+from claimscope.settings import db_url
+from claimscope.store import writer
+from claimscope.store.frame import ClaimRow, claims_frame
+from claimscope.store.migrate import upgrade
+from claimscope.store.plain import from_plain
+from claimscope.store.queries import ClaimFilters, claims_select
+from claimscope.store.schema import articles, claims, rejections
+
+
+class StoreError(Exception):
+    """The database cannot be used (bad URL, missing driver, unreachable server); one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionRecord:
+    item: str
+    stage: str
+    code: str
+    reason: str
+    first_seen: datetime
+    last_seen: datetime
+    count: int
+
+
+class Store:
+    """A claimscope database. ``Store.open(url)`` gives one at the newest schema.
+
+    Every ``write*`` call is one transaction: a batch lands whole or not at all.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open (creating and migrating as needed) the database at ``url``.
+
+        None means ``CLAIMSCOPE_DB`` or the default SQLite file in the user's data folder.
+        """
+        resolved = db_url(url)
+        engine = _engine(resolved)
+        try:
+            with engine.begin() as conn:
+                upgrade(conn)
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(f"cannot open database {_safe(resolved)}: {reason}") from exc
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden: safe to print."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Writing
+
+    def write(self, extraction: Extraction) -> int:
+        """Store one article and its claims, replacing what was stored for it before."""
+        return self.write_batch([extraction])
+
+    def write_rejection(self, rejected: Rejected) -> None:
+        self.write_batch((), [rejected])
+
+    def write_batch(
+        self, extractions: Iterable[Extraction], rejected: Iterable[Rejected] = ()
+    ) -> int:
+        """Store extractions and rejections in one transaction; returns the claims written."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            written = sum(writer.write_extraction(conn, ex, now) for ex in extractions)
+            for item in rejected:
+                writer.write_rejection(conn, item, now)
+        return written
+
+    # Reading
+
+    def claims(self, **filters: Any) -> list[Claim]:
+        """Claim records matching the filters of ``ClaimFilters`` (source, source_type,
+        certainty, figure, article, kind, limit)."""
+        return [row.claim for row in self._claim_rows(ClaimFilters(**filters))]
+
+    def claims_dataframe(self, **filters: Any) -> pd.DataFrame:
+        """One row per matching claim; the columns are listed in ``store/frame.py``."""
+        return claims_frame(self._claim_rows(ClaimFilters(**filters)))
+
+    def article(self, article_id: str) -> Extraction | None:
+        """The article with this id (or the one id starting with it) and its claims."""
+        row = self._article_row(article_id)
+        if row is None:
+            return None
+        article = from_plain(Article, {**row.record, "text": row.text})
+        return Extraction(article=article, claims=tuple(self.claims(article=article.id)))
+
+    def rejections(self) -> list[RejectionRecord]:
+        """Every rejection, most recently seen first."""
+        columns = [rejections.c[name] for name in RejectionRecord.__slots__]
+        stmt = select(*columns).order_by(rejections.c.last_seen.desc(), rejections.c.item)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [RejectionRecord(*row[:4], _aware(row[4]), _aware(row[5]), row[6]) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: articles, claims, rejections."""
+        with self.engine.connect() as conn:
+            return {
+                table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (articles, claims, rejections)
+            }
+
+    def _claim_rows(self, filters: ClaimFilters) -> list[ClaimRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(claims_select(filters)).all()
+        return [
+            ClaimRow(from_plain(Claim, row.record), row.article_title, row.outlet, row.published)
+            for row in rows
+        ]
+
+    def _article_row(self, article_id: str) -> Any:
+        stmt = select(articles.c.record, articles.c.text, articles.c.id)
+        with self.engine.connect() as conn:
+            exact = conn.execute(stmt.where(articles.c.id == article_id)).first()
+            if exact is not None:
+                return exact
+            # Two rows are enough to tell "unique prefix" from "ambiguous".
+            prefixed = stmt.where(articles.c.id.startswith(article_id, autoescape=True)).limit(2)
+            matches = conn.execute(prefixed).all()
+        if len(matches) > 1:
+            raise StoreError(f"article id {article_id!r} matches several articles; give more of it")
+        return matches[0] if matches else None
+
+
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(parsed)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreError(f"not a usable database URL: {_safe(url)} ({exc})") from exc
+    except ImportError as exc:
+        raise StoreError(f"the database driver is not installed: {exc.name or exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database folder: {exc}") from exc
+
+
+def _sqlite_engine(url: Any) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        # One shared connection, or each new connection would see a new, empty database.
+        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Readers (claims, show) may run while an ingest writes; WAL lets them, and the timeout
+    # makes a second writer wait instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time was written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url

@@ -1,0 +1,166 @@
+"""Rows written for one extraction or one rejection, inside a transaction the caller owns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from claimscope.records import (
+    Article,
+    Claim,
+    Extraction,
+    Figure,
+    Rejected,
+    TextSpan,
+    TimeExpr,
+    to_plain,
+)
+from claimscope.store.schema import articles, claim_times, claims, figures, rejections
+
+
+def write_extraction(conn: Connection, extraction: Extraction, now: datetime) -> int:
+    """Replace everything stored for the article; returns the number of claims written.
+
+    Ids are deterministic, so re-ingesting an article lands on the same rows: deleting first
+    and inserting the fresh claims means a claim the extractor no longer finds disappears too.
+    """
+    article = extraction.article
+    _delete_article(conn, article.id)
+    conn.execute(insert(articles), _article_row(article, now))
+    unique = _first_of_each_id(extraction.claims)
+    if not unique:
+        return 0
+    conn.execute(insert(claims), [_claim_row(claim, i) for i, claim in enumerate(unique)])
+    figure_rows = [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]
+    time_rows = [_time_row(c.id, i, t) for c in unique for i, t in enumerate(c.times)]
+    # executemany with no rows is an error on some drivers, hence the guards.
+    if figure_rows:
+        conn.execute(insert(figures), figure_rows)
+    if time_rows:
+        conn.execute(insert(claim_times), time_rows)
+    return len(unique)
+
+
+def write_rejection(conn: Connection, rejected: Rejected, now: datetime) -> None:
+    """Record a rejection once per (item, stage, code); a repeat bumps its count and reason."""
+    key = (
+        (rejections.c.item == rejected.item)
+        & (rejections.c.stage == rejected.stage)
+        & (rejections.c.code == rejected.code)
+    )
+    found = conn.execute(select(rejections.c.id).where(key)).first()
+    if found is None:
+        conn.execute(
+            insert(rejections),
+            {**to_plain(rejected), "first_seen": now, "last_seen": now, "count": 1},
+        )
+        return
+    conn.execute(
+        update(rejections)
+        .where(rejections.c.id == found.id)
+        .values(reason=rejected.reason, last_seen=now, count=rejections.c["count"] + 1)
+    )
+
+
+def _delete_article(conn: Connection, article_id: str) -> None:
+    # Explicit deletes instead of ON DELETE CASCADE: SQLite only honours it when each
+    # connection turns foreign keys on, and a missed cascade would leave orphan figures.
+    claim_ids = select(claims.c.id).where(claims.c.article_id == article_id)
+    conn.execute(delete(figures).where(figures.c.claim_id.in_(claim_ids)))
+    conn.execute(delete(claim_times).where(claim_times.c.claim_id.in_(claim_ids)))
+    conn.execute(delete(claims).where(claims.c.article_id == article_id))
+    conn.execute(delete(articles).where(articles.c.id == article_id))
+
+
+def _first_of_each_id(items: tuple[Claim, ...]) -> list[Claim]:
+    # Two claims with one id would break the primary key and lose the whole batch; the id is a
+    # hash of what the claim says, so a repeat carries nothing new.
+    seen: dict[str, Claim] = {}
+    for claim in items:
+        seen.setdefault(claim.id, claim)
+    return list(seen.values())
+
+
+def _article_row(article: Article, now: datetime) -> dict[str, Any]:
+    record = to_plain(article)
+    del record["text"]  # stored once, in its own column
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "author": article.author,
+        # In UTC so the column sorts correctly; SQLite drops zones (the record keeps it).
+        "published": _utc(article.published),
+        "lang": article.lang,
+        "fingerprint": article.fingerprint,
+        "origin_path": article.origin_path,
+        "text": article.text,
+        "record": record,
+        "ingested_at": now,
+    }
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC)
+
+
+def _claim_row(claim: Claim, position: int) -> dict[str, Any]:
+    cue = claim.cue
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "position": position,
+        "source_name": claim.source.name,
+        "source_type": claim.source.type.value,
+        "certainty": claim.certainty.value,
+        "kind": claim.kind.value,
+        "origin": claim.origin.value,
+        "cue_text": cue.text if cue else None,
+        "cue_start": cue.start if cue else None,
+        "cue_end": cue.end if cue else None,
+        "content_text": claim.content.text,
+        "content_start": claim.content.start,
+        "content_end": claim.content.end,
+        "content_field": claim.content.field,
+        "channel": claim.channel,
+        "restates": claim.restates,
+        "confidence": claim.confidence,
+        "record": to_plain(claim),
+    }
+
+
+def _span_columns(span: TextSpan) -> dict[str, Any]:
+    return {"span_start": span.start, "span_end": span.end, "span_text": span.text}
+
+
+def _figure_row(claim_id: str, position: int, figure: Figure) -> dict[str, Any]:
+    return {
+        "claim_id": claim_id,
+        "position": position,
+        "type": figure.type.value,
+        "low": figure.low,
+        "best": figure.best,
+        "high": figure.high,
+        "approx": figure.approx,
+        "derived": figure.derived,
+        "qualifier": figure.qualifier,
+        **_span_columns(figure.span),
+    }
+
+
+def _time_row(claim_id: str, position: int, time: TimeExpr) -> dict[str, Any]:
+    return {
+        "claim_id": claim_id,
+        "position": position,
+        "start": time.start,
+        "end": time.end,
+        "precision": time.precision.value,
+        "note": time.note,
+        **_span_columns(time.span),
+    }

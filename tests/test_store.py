@@ -1,0 +1,163 @@
+"""Store against SQLite: round trip, upsert, filters, rejections, migrations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sample_records import article, extraction, mercenary_claim, officials_claim
+from sqlalchemy.exc import IntegrityError
+
+from claimscope.records import Article, Claim, Rejected, to_plain
+from claimscope.store import Store, StoreError, from_plain
+from claimscope.store.schema import metadata
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as opened:
+        yield opened
+
+
+def test_from_plain_rebuilds_every_record_type():
+    for record in (article(), mercenary_claim(), officials_claim()):
+        assert from_plain(type(record), to_plain(record)) == record
+
+
+def test_round_trip_records_equal(store):
+    original = extraction()
+    assert store.write(original) == 3
+    stored = store.article("a1")
+    assert stored.article == original.article
+    assert stored.article.published.utcoffset() == original.article.published.utcoffset()
+    assert sorted(stored.claims, key=lambda c: c.id) == sorted(original.claims, key=lambda c: c.id)
+
+
+def test_claims_keep_extraction_order(store):
+    store.write(extraction())
+    assert [claim.id for claim in store.claims()] == ["a1-c1", "a1-c2", "a1-h1"]
+
+
+def test_reingest_replaces_never_duplicates(store):
+    store.write(extraction())
+    store.write(extraction())
+    assert store.counts() == {"articles": 1, "claims": 3, "rejections": 0}
+    # A claim the extractor no longer finds goes away with the old version.
+    fewer = replace(extraction(), claims=(mercenary_claim(),))
+    store.write(fewer)
+    assert [claim.id for claim in store.claims()] == ["a1-c1"]
+    assert store.claims_dataframe()["killed_best"].tolist() == [8]
+
+
+def test_duplicate_claim_ids_in_one_extraction_keep_the_first(store):
+    doubled = replace(extraction(), claims=(mercenary_claim(), mercenary_claim()))
+    assert store.write(doubled) == 1
+
+
+def test_batch_is_one_transaction(store):
+    broken = replace(extraction("a2"), article=replace(article("a2"), text=None))
+    with pytest.raises(IntegrityError):
+        store.write_batch([extraction("a1"), broken])
+    assert store.counts()["articles"] == 0
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"source": "yuzhang"}, ["a1-c1", "b2-c1"]),
+        ({"source": "%"}, []),
+        ({"source_type": "official_anonymous"}, ["a1-c2", "b2-c2"]),
+        ({"certainty": "claimed", "article": "b2"}, ["b2-c1"]),
+        ({"figure": "arrested"}, ["a1-c2", "b2-c2"]),
+        ({"kind": "analysis"}, []),
+        ({"article": "a"}, ["a1-c1", "a1-c2", "a1-h1"]),
+        ({"limit": 2}, ["a1-c1", "a1-c2"]),
+    ],
+)
+def test_claim_filters(store, filters, expected):
+    store.write_batch([extraction("a1"), extraction("b2")])
+    assert [claim.id for claim in store.claims(**filters)] == expected
+
+
+def test_filters_accept_enums(store):
+    from claimscope.records import Certainty, FigureType
+
+    store.write(extraction())
+    assert len(store.claims(certainty=Certainty.CLAIMED, figure=FigureType.KILLED)) == 1
+
+
+def test_dataframe_flattens_figures(store):
+    store.write(extraction())
+    frame = store.claims_dataframe()
+    assert list(frame["id"]) == ["a1-c1", "a1-c2", "a1-h1"]
+    merc, officials, _headline = frame.to_dict("records")
+    assert merc["killed_best"] == 8 and merc["killed_approx"] is False
+    assert merc["source_name"] == "Dian Yuzhang" and merc["article_title"]
+    assert merc["published"] == "2024-10-22T09:03:00+01:00"
+    arrested = [officials[f"arrested_{field}"] for field in ("low", "best", "high")]
+    assert arrested == [3, 5, 9]
+    assert officials["deserted_qualifier"] == "some" and pd.isna(officials["deserted_best"])
+    assert str(frame["killed_best"].dtype) == "Int64"
+
+
+def test_empty_dataframe_has_full_schema(store):
+    frame = store.claims_dataframe()
+    assert frame.empty and "wounded_best" in frame.columns
+
+
+def test_article_by_prefix_and_missing(store):
+    store.write_batch([extraction("abc1"), extraction("abd2")])
+    assert store.article("abc").article.id == "abc1"
+    assert store.article("zzz") is None
+    with pytest.raises(StoreError, match="several"):
+        store.article("ab")
+
+
+def test_rejections_counted_once_per_item(store):
+    rejected = Rejected("bad.bin", "ingest", "E002", "the item looks binary, not text")
+    store.write_rejection(rejected)
+    store.write_rejection(replace(rejected, reason="still binary"))
+    (row,) = store.rejections()
+    assert (row.item, row.code, row.count, row.reason) == ("bad.bin", "E002", 2, "still binary")
+    assert row.first_seen <= row.last_seen and row.last_seen.tzinfo is not None
+
+
+def test_reopen_keeps_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'again.db'}"
+    with Store.open(url) as first:
+        first.write(extraction())
+    with Store.open(url) as second:
+        assert second.counts()["claims"] == 3
+
+
+def test_migrations_match_schema(store):
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.get_current_revision() == "0001"
+        assert compare_metadata(context, metadata) == []
+
+
+def test_default_url_from_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMSCOPE_DB", f"sqlite:///{tmp_path / 'env' / 'x.db'}")
+    with Store.open() as opened:
+        opened.write(extraction())
+    assert (tmp_path / "env" / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "nosuchdb://x/y", "sqlite:////proc/definitely/not/here.db"]
+)
+def test_bad_url_is_one_line_error(url):
+    with pytest.raises(StoreError) as caught:
+        Store.open(url)
+    assert "\n" not in str(caught.value)
+
+
+def test_claim_json_is_the_full_record(store):
+    store.write(extraction())
+    (claim,) = store.claims(article="a1", figure="killed")
+    assert isinstance(claim, Claim) and claim == mercenary_claim()
+    assert isinstance(store.article("a1").article, Article)
