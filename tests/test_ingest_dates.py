@@ -116,7 +116,7 @@ def test_byline_with_date() -> None:
     [
         "By Tuesday, Russian forces had advanced",
         "By contrast, the army said.",
-        "North Korean troops",
+        "Russian troops advance",
         "by the end of the week the bridge had been repaired",
     ],
 )

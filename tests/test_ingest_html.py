@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -112,3 +113,12 @@ def test_broken_markup_with_real_paragraphs_still_reads() -> None:
     article = parse_html(broken)
     assert isinstance(article, Article)
     assert "attack drones at the Odesa region" in article.text
+
+
+def test_missing_html_dependencies_are_reported_not_raised(monkeypatch) -> None:
+    # lxml >= 5.2 needs the separate lxml_html_clean package for trafilatura's fallback
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # makes the import fail
+    result = parse_html("<html><body><p>Text.</p></body></html>", origin_path="x.html")
+    assert isinstance(result, Rejected)
+    assert result.code == Code.EXTRACT_FAILED.value
+    assert "lxml_html_clean" in result.reason and result.item == "x.html"

@@ -224,6 +224,41 @@ def test_a_body_sentence_starting_with_by_is_not_a_byline() -> None:
     assert article.text.startswith("By Tuesday, Russian forces")
 
 
+@pytest.mark.parametrize("name", sorted(name for name in CASES if name != "hard_wrapped_month.txt"))
+def test_layout_without_blank_lines_reads_the_same(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    squeezed = "\n".join(line for line in text.splitlines() if line.strip())
+    one, two = parse_plain_article(text), parse_plain_article(squeezed)
+    assert (one.text, one.teasers, one.author, one.published, one.section) == (
+        two.text,
+        two.teasers,
+        two.author,
+        two.published,
+        two.section,
+    )
+
+
+def test_text_without_headline_keeps_its_first_paragraph() -> None:
+    first = (
+        "Ukrainian officials said on Tuesday that a Russian missile had struck a grain terminal "
+        "in the port of Izmail, damaging two warehouses and injuring a guard."
+    )
+    article = parse_plain_article(f"{first}\n\nThe governor said the fire was out by morning.")
+    assert article.title is None
+    assert article.text.startswith(first)
+
+
+def test_the_only_paragraph_is_never_taken_for_a_teaser() -> None:
+    text = (
+        "Port Hit Again\nWar\nPhoto: Port authority\n"
+        "Drones struck the port of Izmail overnight, the governor said.\nShare this article\n"
+    )
+    article = parse_plain_article(text)
+    assert article.text == "Drones struck the port of Izmail overnight, the governor said."
+    assert article.teasers == ()
+    assert article.section == "War"
+
+
 @pytest.mark.needs_shared
 def test_seed_article() -> None:
     if not SEED.is_file():
@@ -248,6 +283,8 @@ def test_seed_article() -> None:
     assert article.text.count(teaser) == 1
     assert article.teasers == ()
     assert not article.text.endswith("War")
+    squeezed = "\n".join(line for line in SEED.read_text(encoding="utf-8").splitlines() if line)
+    assert parse_plain_article(squeezed).text == article.text
 
 
 def test_plain_parsing_is_fast() -> None:

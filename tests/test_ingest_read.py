@@ -95,7 +95,9 @@ def test_missing_and_unsupported_paths(tmp_path) -> None:
 def test_body_less_text_is_rejected(tmp_path) -> None:
     path = tmp_path / "furniture.txt"
     path.write_text("Headline Only\n\nAdvertisement\nShare this article\n", encoding="utf-8")
-    assert codes(read_items([str(path)])) == [Code.NO_MAIN_TEXT.value]
+    (result,) = read_items([str(path)])
+    assert result.code == Code.NO_MAIN_TEXT.value
+    assert "HTML" not in result.reason
 
 
 def test_bad_inputs_in_a_batch_never_raise(tmp_path) -> None:
@@ -166,6 +168,6 @@ def test_stdin_problems_are_rejections() -> None:
 
 
 def test_same_path_twice_gives_the_same_article() -> None:
-    path = str(FIXTURES / "iso_date_repeated_teaser.txt")
-    first, second = read_items([path, path])
+    path = FIXTURES / "iso_date_repeated_teaser.txt"
+    first, second = read_items([str(path), path])  # a pathlib.Path works as well as a str
     assert first == second

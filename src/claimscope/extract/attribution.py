@@ -22,6 +22,8 @@ _CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
 # Verbs that report speech only when a speaker is their subject; with an abstract subject
 # ("the data show", "this underscores") they are the outlet's analysis.
 _SPEAKER_ONLY_VERBS = lexicon.ANALYSIS_VERBS | {"show", "suggest", "indicate", "mark", "stress", "note", "point"}
+_RELAY_VERBS = {"cite", "relay", "quote", "repeat", "pick", "broadcast", "carry", "publish", "air",
+                "share", "amplify"}
 _SPEAKER_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
@@ -38,6 +40,8 @@ class Frame:
     cited: tuple[int, int] | None = None  # "citing X": X is the ultimate source
     told: tuple[int, int] | None = None  # "told Reuters": the channel of the statement
     quote_continuation: bool = False
+    anonymous: bool = False  # "speaking on condition of anonymity" beside the cue
+    via: Frame | None = None  # the relaying frame: "a lawmaker said the NIS estimated ..."
     cue_char: int = -1  # character offset of the cue's first token
 
 
@@ -57,7 +61,7 @@ def find_frames(doc: Doc) -> list[Frame]:
     frames: list[Frame] = []
     for unit in sentence_units(doc):
         unit_frames = _frames_in(unit)
-        frames.extend(_outermost(unit_frames))
+        frames.extend(_outermost(unit_frames, unit.doc))
     _extend_open_quotes(doc, frames)
     frames.extend(_continued_quotes(doc, frames))
     return sorted(frames, key=lambda f: f.content[0])
@@ -77,17 +81,27 @@ def _frames_in(unit: Span) -> list[Frame]:
     return frames
 
 
-def _outermost(frames: list[Frame]) -> list[Frame]:
-    """Drop frames whose cue sits inside another frame's content (one speaker per clause)."""
+def _outermost(frames: list[Frame], doc: Doc) -> list[Frame]:
+    """One speaker per clause: a frame whose cue sits inside another's content is dropped,
+    except a named source reported by the outer speaker ("a lawmaker said the intelligence
+    service estimated that ..."), which becomes the claim with the outer speaker as relay."""
     kept = []
+    replaced: set[int] = set()
     for frame in frames:
-        inside = any(
-            other is not frame and other.content[0] <= frame.cue_char < other.content[1]
-            for other in frames
-        )
-        if not inside:
+        outer = next((o for o in frames if o is not frame and o.content[0] <= frame.cue_char < o.content[1]), None)
+        if outer is None:
             kept.append(frame)
-    return kept
+        elif _reported_speaker(frame, outer, doc):
+            frame.via = outer
+            replaced.add(id(outer))
+            kept.append(frame)
+    return [f for f in kept if id(f) not in replaced]
+
+
+def _reported_speaker(inner: Frame, outer: Frame, doc: Doc) -> bool:
+    verb = doc[inner.cue[0]]
+    return (inner.source is not None and verb.dep_ in {"ccomp", "xcomp"}
+            and verb.head.i == outer.cue[0] and doc[inner.source[0]].pos_ != "PRON")
 
 
 # --- frame builders -------------------------------------------------------------------------
@@ -119,8 +133,11 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
     subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS] or _shared_subject(verb)
     passive = any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "nsubjpass" for c in children)
     complements = [c for c in children if c.dep_ in _CONTENT_DEPS and c.i > verb.i - 40]
+    complements += [c for c in children if _fronted_report(c, verb)]
     negated = any(c.dep_ == "neg" for c in children)
 
+    if verb.dep_ in {"relcl", "acl", "amod"} and not complements:
+        return None  # "troops who were promised short deployments" describes, it does not report
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and lemma in {"say", "add", "claim", "warn", "note", "insist", "tell", "report"}:
         return _participle_frame(verb, complements, negated)
     if passive and lemma == "quote":
@@ -129,7 +146,14 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
     content_range = None
     if complements:
         complement = complements[0]
-        content_range = _chars(doc, complement.left_edge.i, _clause_end(complement))
+        start = complement.left_edge.i
+        objects = [c for c in children if c.dep_ == "dobj" and verb.i < c.i < start and lemma not in {"tell", "ask"}]
+        if objects:
+            start = objects[0].left_edge.i  # "videos show soldiers executing ...": the object opens it
+        content_range = _chars(doc, start, _clause_end(complement))
+        trailing = _trailing_channel(complement)
+        if trailing is not None:
+            content_range = (content_range[0], min(content_range[1], doc[trailing.left_edge.i].idx))
     elif verb.dep_ in {"parataxis", "ccomp"} and verb.i > verb.head.i and subjects:
         # "Eight died, officials said.": the parser hangs "said" under the reported clause.
         head_range = _subtree_range(verb.head)
@@ -171,6 +195,10 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
         if lemma in _SPEAKER_ONLY_VERBS and not _speaker_like(subject):
             return None  # "This information emphasizes ...": interpretation, not speech
         source = _np_range(subject)
+        for other in subjects[1:]:  # "spokesman Abdulmalik al-Harazi" parsed as two subjects
+            other_range = _np_range(other)
+            if other_range[0] == source[1]:
+                source = (source[0], other_range[1])
     else:
         return None
     if source is not None and _overlap_tokens(source, content_range, doc):
@@ -185,6 +213,13 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
         objects = [c for c in citing.children if c.dep_ in {"dobj", "pobj"}]
         frame.cited = _np_range(objects[0]) if objects else None
     _attach_channels(frame, verb)
+    if complements and (trailing := _trailing_channel(complements[0])) is not None:
+        frame.channel += [_np_core_range(o) for o in trailing.children if o.dep_ == "pobj"]
+        frame.relay = frame.relay or _relay_in(trailing.subtree)
+    frame.anonymous = any(c.dep_ in {"advcl", "npadvmod", "prep"} and _anonymity(c) for c in children)
+    if frame.relay is None:
+        outside = [t for t in verb.subtree if not (frame.content[0] <= t.idx < frame.content[1])]
+        frame.relay = _relay_in(outside)
     _mark(frame, doc)
     return frame if frame.content[1] > frame.content[0] else None
 
@@ -216,6 +251,16 @@ def _leading_citation(complement: Token) -> Token | None:
         if child.lemma_ == "cite" and child.tag_ == "VBG" and child.i < subject_start:
             return child
     return None
+
+
+def _fronted_report(clause: Token, verb: Token) -> bool:
+    """'Since October, 1,500 civilians have been killed, the office said': the parser may hang
+    the reported clause as an adverbial; one before the verb, with a subject and no
+    subordinating word, and set off by a comma, is the content."""
+    return (clause.dep_ == "advcl" and clause.i < verb.i
+            and any(c.dep_ in _SUBJECT_DEPS for c in clause.children)
+            and not any(c.dep_ == "mark" for c in clause.children)
+            and any(t.text == "," for t in verb.doc[clause.right_edge.i : verb.i]))
 
 
 def _shared_subject(verb: Token) -> list[Token]:
@@ -308,9 +353,12 @@ def _attach_channels(frame: Frame, verb: Token) -> None:
                 if obj.dep_ == "pobj" and obj.lemma_.lower() in lexicon.CHANNEL_WORDS:
                     frame.channel.append(_np_core_range(obj))
         if child.dep_ in {"dative", "dobj"} and verb.lemma_ == "tell":
-            frame.told = _np_range(child)
+            start, end = _np_range(child)
+            while end < len(verb.doc) and verb.doc[end].pos_ == "PROPN" and verb.doc[end].is_title:
+                end += 1  # "the exile news site Myanmar Now": 'Now' is part of the name
+            frame.told = (start, end)
         if child.lower_ == "citing" or (child.dep_ == "advcl" and child.lemma_ == "cite"):
-            objects = [c for c in child.children if c.dep_ in {"dobj", "pobj"}]
+            objects = [c for c in child.children if c.dep_ in {"dobj", "pobj"} and not _own_material(c)]
             if objects:
                 frame.cited = _np_range(objects[0])
 
@@ -323,6 +371,40 @@ def _speaker_like(subject: Token) -> bool:
     core = [t for t in subject.subtree if not any(a.dep_ in {"acl", "relcl", "prep", "appos"} and a.i != subject.i
                                                   for a in [t, *t.ancestors] if a.i in {x.i for x in subject.subtree})]
     return classify_keywords(" ".join(t.text for t in core)) is not None
+
+
+def _trailing_channel(complement: Token) -> Token | None:
+    """', in a post that was later picked up by Izvestia' closing a reported clause."""
+    for child in complement.children:
+        if (child.dep_ == "prep" and child.right_edge.i == complement.right_edge.i
+                and child.i > complement.i and complement.doc[child.i - 1].text == ","
+                and any(o.dep_ == "pobj" and o.lemma_.lower() in lexicon.CHANNEL_WORDS for o in child.children)):
+            return child
+    return None
+
+
+def _anonymity(token: Token) -> bool:
+    text = " ".join(t.lower_ for t in token.subtree)
+    return any(marker in text for marker in ("condition of anonymity", "declined to be named",
+                                             "asked not to be named", "not authorised", "not authorized"))
+
+
+def _own_material(token: Token) -> bool:
+    """'citing its own analysis of court records': the speaker's own work, not another source."""
+    return any(t.lower_ == "own" for t in token.subtree) or token.lemma_.lower() in {
+        "analysis", "data", "record", "document", "footage", "image", "figure", "estimate"}
+
+
+def _relay_in(tokens) -> tuple[int, int] | None:
+    """'later cited by the broadcaster Al Arabiya', 'relayed by TASS': an intermediary."""
+    for token in tokens:
+        if token.lemma_.lower() in _RELAY_VERBS and token.tag_ == "VBN":
+            for agent in token.children:
+                if agent.dep_ == "agent":
+                    objects = [g for g in agent.children if g.dep_ == "pobj"]
+                    if objects and not any(c.dep_ == "poss" and c.pos_ == "PRON" for c in objects[0].children):
+                        return _np_range(objects[0])  # "its propaganda arm" is a channel, not a relay
+    return None
 
 
 def _adjacent_quote(verb: Token, unit: Span) -> tuple[int, int] | None:
@@ -486,7 +568,8 @@ def _np_core_range(token: Token) -> tuple[int, int]:
     """A noun phrase without its clauses: 'a briefing' of 'a briefing that ...'."""
     start, end = _np_range(token)
     for child in token.children:
-        if child.dep_ in {"relcl", "acl", "ccomp"} and child.i > token.i:
+        if child.dep_ in {"relcl", "acl", "ccomp"} and child.i > token.i and (
+                child.left_edge.lower_ == "that" or any(c.dep_ in _SUBJECT_DEPS for c in child.children)):
             end = min(end, child.left_edge.i)
     return start, max(end, token.i + 1)
 

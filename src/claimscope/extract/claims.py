@@ -75,6 +75,8 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
                       origin: Origin, offset: int) -> Claim:
     speaker = (make_source(doc, frame.source, memory, field_name=field, offset=offset)
                if frame.source else outlet_source)
+    if frame.anonymous:
+        speaker = replace(speaker, type=SourceType.OFFICIAL_ANONYMOUS)
     chain: list[ChainLink] = []
     relay_only = False
     source = speaker
@@ -85,15 +87,14 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         source, relay_only = cited, True
     elif frame.source is not None:
         chain.append(ChainLink("source", speaker.name, speaker.span))
-    channels = [_text_span(doc, r, field, offset) for r in frame.channel]
-    for channel in channels:
-        chain.append(ChainLink("channel", _channel_phrase(doc, channel, offset), channel))
-    if frame.told is not None:
-        listener = _text_span(doc, frame.told, field, offset)
-        chain.append(ChainLink("channel", f"{doc[frame.cue[0]].text} {listener.text}", listener))
-    if frame.relay is not None:
-        relay = _text_span(doc, frame.relay, field, offset)
-        chain.append(ChainLink("intermediary", relay.text, relay))
+    chain += _relay_links(doc, frame, field, offset)
+    if frame.via is not None and frame.via.source is not None:
+        relay = make_source(doc, frame.via.source, memory, field_name=field, offset=offset)
+        chain.append(ChainLink("intermediary", relay.name, relay.span))
+        chain += _relay_links(doc, frame.via, field, offset)
+    platform = _platform(source)
+    if platform and not any(link.role == "channel" for link in chain):
+        chain.insert(1, ChainLink("channel", platform, None))
     chain.append(ChainLink("outlet", outlet_source.name))
 
     content_chars = frame.content
@@ -133,6 +134,30 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         channel=next((link.name for link in chain if link.role == "channel"), None),
         figures=figures, times=times, origin=origin, confidence=confidence,
     )
+
+
+def _relay_links(doc: Doc, frame: Frame, field: str, offset: int) -> list[ChainLink]:
+    """Channels ('in a video address', 'told Reuters') and intermediaries ('cited by TASS')."""
+    links = []
+    for token_range in frame.channel:
+        channel = _text_span(doc, token_range, field, offset)
+        links.append(ChainLink("channel", _channel_phrase(doc, channel, offset), channel))
+    if frame.told is not None:
+        listener = _text_span(doc, frame.told, field, offset)
+        links.append(ChainLink("channel", f"{doc[frame.cue[0]].text} {listener.text}", listener))
+    if frame.relay is not None:
+        relay = _text_span(doc, frame.relay, field, offset)
+        links.append(ChainLink("intermediary", relay.text, relay))
+    return links
+
+
+def _platform(source: Source) -> str | None:
+    """A social-media speaker's platform is its channel: 'a Telegram channel close to Wagner'."""
+    if source.type is not SourceType.SOCIAL_MEDIA:
+        return None
+    words = f"{source.span.text if source.span else ''} {source.description or ''} {source.name}"
+    match = re.search(r"\b(Telegram|X|Twitter|Facebook|TikTok|YouTube|VK|VKontakte|Instagram)\b", words)
+    return match.group(1) if match else None
 
 
 def _channel_phrase(doc: Doc, channel: TextSpan, offset: int) -> str:
@@ -186,7 +211,7 @@ def _analysis(unit: Span) -> tuple[ClaimKind, bool]:
     modal = any(c.lower_ in {"may", "might", "could"} for c in root.children if c.dep_ == "aux")
     conjecture = any(p in text for p in lexicon.CONJECTURE_PHRASES) or (modal and interpretive)
     if root.lemma_.lower() in lexicon.ANALYSIS_VERBS or conjecture:
-        return ClaimKind.ANALYSIS, conjecture
+        return ClaimKind.ANALYSIS, True  # interpretation, never a factual event claim
     return ClaimKind.EVENT, False
 
 

@@ -190,7 +190,8 @@ def _figure_type(doc, count: Count) -> FigureType | None:
     noun = _counted_noun(anchor)
     candidates = _trigger_candidates(noun)
     if noun.i != anchor.i:
-        candidates += _trigger_candidates(anchor)  # "hundreds of soldiers died": hundreds is the subject
+        # "Three of the wounded died": what happened to the partitive's head comes first.
+        candidates = _trigger_candidates(anchor)[1:] + candidates
     for candidate in candidates:
         figure_type = _trigger_type(candidate)
         if figure_type is FigureType.DESERTED and not _military(noun, candidate):
@@ -212,6 +213,9 @@ def _figure_type(doc, count: Count) -> FigureType | None:
 def _military(noun: Token, trigger: Token) -> bool:
     if trigger.lemma_.lower() in {"desert", "deserter", "abandon"}:
         return True
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in {"position", "post", "unit", "base", "trench"}
+           for c in trigger.children):
+        return True  # "fled their positions" is desertion whoever the men are
     return noun.lemma_.lower() in lexicon.MILITARY_NOUNS or noun.lower_ in lexicon.MILITARY_NOUNS
 
 
@@ -232,6 +236,9 @@ def _trigger_candidates(noun: Token) -> list[Token]:
     """Tokens that may say what happened to the counted noun, the predicate first:
     in "soldiers stationed in Russia attempted to flee" the soldiers fled."""
     candidates = [noun]
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head  # "killed three journalists and several soldiers"
+        candidates.append(noun)
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ == "of":
         candidates.append(head.head)  # "a death toll of 12", "the deaths of 12"
@@ -239,6 +246,13 @@ def _trigger_candidates(noun: Token) -> list[Token]:
     if noun.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "pobj", "conj", "appos"} or head.lemma_ == "toll":
         candidates.append(head)
         candidates += [c for c in head.children if c.dep_ in {"xcomp", "acomp", "attr"}]
+        if noun.dep_ in {"nsubj", "nsubjpass"}:
+            # "dozens of civilians were among the dead"
+            candidates += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "among"
+                           for g in c.children if g.dep_ == "pobj"]
+        if noun.dep_ in {"dobj", "attr"} and noun.pos_ == "NUM":
+            # "casualties had exceeded 700,000": the subject is what the number counts
+            candidates += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if head.dep_ in {"xcomp", "conj"}:
             candidates.append(head.head)
     if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in {"to", "at"}:

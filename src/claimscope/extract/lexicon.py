@@ -76,9 +76,9 @@ CONJECTURE_PHRASES = ("raising concerns", "raises concerns", "raising questions"
 # Figure triggers by lemma (labels.md "Figure types").
 FIGURE_TRIGGERS: dict[FigureType, frozenset[str]] = {
     FigureType.KILLED: frozenset(
-        "kill die dead death fatality fallen eliminate slay perish execute massacre body".split()
+        "kill killed die dead death fatality fallen eliminate slay perish execute massacre body".split()
     ),
-    FigureType.WOUNDED: frozenset("wound injure hospitalise hospitalize hurt injury".split()),
+    FigureType.WOUNDED: frozenset("wound wounded injure injured hospitalise hospitalize hurt injury".split()),
     FigureType.CASUALTIES: frozenset("casualty loss lose".split()),
     FigureType.MISSING: frozenset("missing disappear".split()),
     FigureType.CAPTURED: frozenset("capture prisoner pow seize".split()),
@@ -126,7 +126,7 @@ NEAR_WORDS = ("nearly", "almost", "close to", "just under", "just short of")
 # Source typing: keywords on the source phrase (and its description), checked in this order,
 # because "intelligence officials" are intelligence, not anonymous officials.
 SOURCE_TYPE_KEYWORDS: tuple[tuple[SourceType, tuple[str, ...]], ...] = (
-    (SourceType.SOCIAL_MEDIA, ("telegram channel", "blogger", "milblogger", "military blogger", "war blogger", "online video",
+    (SourceType.SOCIAL_MEDIA, ("videos", "video", "footage", "telegram channel", "blogger", "milblogger", "military blogger", "war blogger", "online video",
                                "social media", "x account", "tiktok", "youtube", "influencer",
                                "telegram")),
     (SourceType.INTELLIGENCE, ("intelligence", "spy agency", "nis", "gur", "hur", "sbu", "fsb",
@@ -141,27 +141,30 @@ SOURCE_TYPE_KEYWORDS: tuple[tuple[SourceType, tuple[str, ...]], ...] = (
                            "armed forces", "commander", "brigade", "regiment", "battalion",
                            "navy", "air force", "colonel", "general", "spokesman for the",
                            "defence minister", "defense minister", "pentagon", "idf",
-                           "command", "troops", "forces", "corps", "rsf", "saf")),
+                           "command", "troops", "forces", "corps", "rsf", "saf",
+                           "military spokesman", "army spokesman", "military spokeswoman",
+                           "rebels", "rebel group", "militia", "insurgents", "houthis", "houthi",
+                           "hamas", "hezbollah", "al-shabaab", "taliban", "m23", "fano",
+                           "arakan army", "brigades", "armed group", "junta's army")),
     (SourceType.GOVERNMENT, ("president", "prime minister", "kremlin", "white house",
                              "foreign ministry", "ministry", "minister", "government",
                              "security council", "secretary general", "secretary-general",
-                             "presidential", "office", "spokesperson", "spokesman",
-                             "spokeswoman", "state tv", "state television", "embassy",
+                             "presidential", "office", "state department", "state tv", "state television", "embassy",
                              "administration", "governor", "mayor", "authorities", "cabinet",
-                             "nato", "chancellor", "king", "junta")),
+                             "nato", "chancellor", "king", "junta", "envoy", "ambassador")),
     (SourceType.POLITICIAN, ("lawmaker", "legislator", "mp", "member of parliament", "senator",
                              "congressman", "congresswoman", "deputy", "politician",
                              "opposition leader", "parliamentarian", "duma")),
-    (SourceType.COMBATANT, ("mercenary", "soldier", "fighter", "prisoner", "pow", "serviceman",
+    (SourceType.COMBATANT, ("member of the local", "member of a", "militiaman", "mercenary", "soldier", "fighter", "prisoner", "pow", "serviceman",
                             "servicemen", "conscript", "volunteer", "militant", "sniper",
                             "paratrooper", "marine", "deserter", "wagner", "rebel", "gunman")),
-    (SourceType.EXPERT, ("analyst", "think tank", "institute", "researcher", "expert",
+    (SourceType.EXPERT, ("aid worker", "medics", "hospital", "volunteer group", "rights group", "aid group", "analyst", "think tank", "institute", "researcher", "expert",
                          "professor", "ngo", "human rights watch", "amnesty", "monitor",
                          "observatory", "study of war", "isw", "acled", "un ", "united nations",
                          "ocha", "unhcr", "who", "red cross", "icrc", "doctors", "medecins",
                          "group", "watchdog", "academic", "scholar", "organisation",
-                         "organization", "agency")),
-    (SourceType.MEDIA, ("reuters", "associated press", "ap ", "afp", "bbc", "cnn", "tass",
+                         "organization", "agency", "firm", "company", "consultancy")),
+    (SourceType.MEDIA, ("news site", "news outlet", "website", "reuters", "associated press", "ap ", "afp", "bbc", "cnn", "tass",
                         "ria novosti", "interfax", "newspaper", "news agency", "outlet",
                         "times", "post", "journal", "guardian", "al jazeera", "yonhap",
                         "kyiv independent", "ukrainska pravda", "meduza", "broadcaster",
@@ -179,6 +182,16 @@ CHANNEL_WORDS = frozenset(
     telegram x twitter facebook instagram tiktok youtube vk video address briefing interview
     statement conversation post broadcast television tv radio podcast press conference speech
     communique social media message call letter
+    """.split()
+)
+
+# Nouns for one person, so that "he" or "she" can refer back to an unnamed speaker.
+PERSON_NOUNS = frozenset(
+    """
+    soldier commander official spokesman spokeswoman spokesperson minister governor mercenary
+    fighter resident witness doctor analyst expert researcher lawmaker senator officer general
+    colonel conscript volunteer prisoner man woman member director head chief president mayor
+    envoy diplomat sergeant captain lieutenant major medic nurse survivor deserter serviceman
     """.split()
 )
 

@@ -17,7 +17,11 @@ from claimscope.records import Source, SourceType, TextSpan
 
 _DETERMINERS = {"the", "a", "an", "another", "this", "that", "these", "those"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
-_GROUP_PRONOUNS = {"they", "them"}
+_GROUP_PRONOUNS = {"they", "them", "it"}
+# Definite descriptions that point back to the last organisation that spoke: "the group said".
+_GENERIC_GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "agency",
+                        "monitor", "force", "forces", "rebels", "company", "firm", "broadcaster",
+                        "outlet", "channel", "ministry", "statement"}
 
 
 @dataclass(slots=True)
@@ -45,12 +49,15 @@ def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *
     span = doc[core.start : span.end]  # the full phrase, for the name and the description
     lowered = span.text.lower()
     if lowered in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        pool = memory.people if lowered in _PERSON_PRONOUNS else (memory.groups or memory.people)
+        pool = memory.people if lowered in _PERSON_PRONOUNS else memory.groups
         if pool:
             antecedent = pool[-1]
             return Source(antecedent.name, antecedent.type, mention, antecedent.description,
                           antecedent.span)
         return Source(span.text, SourceType.OUTLET if not pool else pool[-1].type, mention)
+    if _generic_reference(span) and memory.groups:
+        antecedent = memory.groups[-1]
+        return Source(antecedent.name, antecedent.type, mention, antecedent.description, antecedent.span)
     name, description, is_person = _name_and_description(span)
     if is_person and " " not in name:
         earlier = memory.by_surname(name)
@@ -62,25 +69,35 @@ def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *
     return source
 
 
+def _generic_reference(span: Span) -> bool:
+    """'the group', 'the organisation': two or three words, a definite article and a generic noun."""
+    words = [t for t in span if not t.is_punct]
+    return (1 < len(words) <= 3 and words[0].lower_ == "the"
+            and words[-1].lemma_.lower() in _GENERIC_GROUP_NOUNS and not any(t.pos_ == "PROPN" for t in words))
+
+
 def _name_and_description(span: Span) -> tuple[str, str | None, bool]:
     """'A Chinese mercenary fighting for Russia, Dian Yuzhang' -> name, description, person?"""
-    people = [ent for ent in span.ents if ent.label_ == "PERSON"]
-    names = people or _appositive_names(span)
+    people = [ent for ent in span.ents if ent.label_ == "PERSON"] or _appositive_names(span) or _titled_name(span)
+    organisations = [] if people else _appositive_proper(span)
+    names = people or organisations
     if names:
         name_span = max(names, key=len)
         name = _strip_titles(name_span.text)
         rest = (span.doc.text[span.start_char : name_span.start_char] + " "
                 + span.doc.text[name_span.end_char : span.end_char])
-        description = _clean(rest) or None
-        return name, description, True
-    words = [t for t in span if not t.is_punct]
+        return name, _clean(rest) or None, bool(people)
     relative = next((t for t in span if t.dep_ in {"relcl", "acl"} and t.i > span.start), None)
     if relative is not None:
         head_part = span.doc[span.start : relative.left_edge.i]
         rest = span.doc[relative.left_edge.i : span.end].text
-        return _clean(head_part.text), _clean(rest) or None, False
-    name = _clean(span.text)
-    return name, None, False
+        return _clean(head_part.text), _clean(rest) or None, _person_noun(span.root)
+    return _clean(span.text), None, _person_noun(span.root)
+
+
+def _person_noun(root) -> bool:
+    """'a former soldier', 'the spokesman': one person, so 'he' can point back to them."""
+    return root.tag_ in {"NN", "NNP"} and root.lemma_.lower() in lexicon.PERSON_NOUNS
 
 
 def _appositive_names(span: Span) -> list[Span]:
@@ -99,6 +116,31 @@ def _appositive_names(span: Span) -> list[Span]:
     return [run for run in runs if run.start > span.start and span.doc[run.start - 1].text == ","]
 
 
+def _appositive_proper(span: Span) -> list[Span]:
+    """'The group, Jama'at Nusrat al-Islam wal-Muslimin (JNIM)': the named appositive."""
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return [span.doc[child.left_edge.i : child.right_edge.i + 1]]
+    return []
+
+
+def _titled_name(span: Span) -> list[Span]:
+    """'Houthi military spokesman Abdulmalik al-Harazi': proper nouns after a role noun."""
+    end = span.end
+    start = end
+    while start > span.start and (span.doc[start - 1].pos_ == "PROPN" or span.doc[start - 1].text == "-"):
+        start -= 1
+    if end - start < 2 or start == span.start:
+        return []
+    before = span.doc[start - 1]
+    if before.pos_ == "NOUN" or before.lower_ in _TITLE_WORDS:
+        return [span.doc[start:end]]
+    return []
+
+
+_TITLE_WORDS = {"gen", "gen.", "general", "colonel", "col.", "major", "captain", "sergeant", "lieutenant",
+                "president", "minister", "commander", "spokesman", "spokeswoman", "spokesperson"}
 _TITLES = re.compile(r"^(mr|mrs|ms|dr|gen|general|col|colonel|lt|maj|major|capt|captain|sgt|"
                      r"president|minister|prime minister|spokesman|spokeswoman|sen|rep)\.?\s+", re.I)
 
@@ -123,6 +165,8 @@ def classify(text: str, description: str | None, *, is_person: bool) -> SourceTy
     found = classify_keywords(f"{text} {description or ''}")
     if found is not None:
         return found
+    if re.search(r"\bspokes(man|woman|person)\b", f"{text} {description or ''}", re.I):
+        return SourceType.GOVERNMENT  # a spokesperson with no institution named speaks for one
     return SourceType.POLITICIAN if is_person else SourceType.GOVERNMENT
 
 
@@ -138,7 +182,7 @@ def classify_keywords(text: str) -> SourceType | None:
     best: tuple[int, int, SourceType] | None = None
     for rank, (source_type, keywords) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
         for keyword in keywords:
-            if re.search(rf"(?<![\w-]){re.escape(keyword.strip())}(?![\w-])", haystack):
+            if re.search(rf"(?<![\w-]){re.escape(keyword.strip())}(?:s|es)?(?![\w-])", haystack):
                 candidate = (len(keyword.strip()), -rank, source_type)
                 best = candidate if best is None or candidate[:2] > best[:2] else best
     return best[2] if best is not None else None

@@ -24,6 +24,7 @@ _DURATION = re.compile(r"\b(in|within|over|during)\s+(a|one|a single|just one|a 
 _WEEKEND = re.compile(r"\b(over|during|at|on)\s+the\s+weekend\b|\bthis weekend\b|\blast weekend\b", re.I)
 _SINCE = re.compile(rf"\bsince\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE}|\d{{4}}|{'|'.join(_WEEKDAYS)})\b(?:\s+\d{{4}})?", re.I)
 _RELATIVE_PERIOD = re.compile(r"\b(earlier|later)\s+this\s+(week|month|year)\b|\b(last|this|past|previous)\s+(week|month|year)\b", re.I)
+_PREPOSITIONS = {"on", "in", "during", "since"}
 _SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
@@ -45,9 +46,13 @@ def find_times(sentence: Span, *, published: datetime | None, field: str = "text
     for ent in sentence.ents:
         if ent.label_ != "DATE" or _overlaps(taken, ent.start_char, ent.end_char):
             continue
-        taken.append((ent.start_char, ent.end_char))
-        span = TextSpan(ent.start_char + offset, ent.end_char + offset, ent.text, field)
-        found.append(resolve(ent.text, published, span))
+        start = ent.start_char
+        if ent.start > sentence.start and ent.doc[ent.start - 1].lower_ in _PREPOSITIONS:
+            start = ent.doc[ent.start - 1].idx  # "on Monday", "in 2023": the phrase as written
+        taken.append((start, ent.end_char))
+        phrase = ent.doc.text[start : ent.end_char]
+        span = TextSpan(start + offset, ent.end_char + offset, phrase, field)
+        found.append(resolve(phrase, published, span))
     return tuple(sorted(found, key=lambda t: t.span.start))
 
 
@@ -68,6 +73,7 @@ def resolve(phrase: str, published: datetime | None, span: TextSpan) -> TimeExpr
     since = _SINCE.search(lowered)
     if since:
         return _since(span, since.group(0)[len("since"):].strip(), published)
+    lowered = re.sub(r"^(on|in|during|by|at)\s+", "", lowered)
     period = _RELATIVE_PERIOD.search(lowered)
     if period:
         if anchor is None:
@@ -89,9 +95,16 @@ def _weekend(span: TextSpan, anchor: date, lowered: str) -> TimeExpr:
     return TimeExpr(span, saturday, saturday + timedelta(days=1), TimePrecision.INTERVAL)
 
 
+_PART_OF_YEAR = {"early": 1, "mid": 5, "mid-": 5, "late": 9}
+
+
 def _since(span: TextSpan, what: str, published: datetime | None) -> TimeExpr:
-    base = published or None
-    parsed = _dateparse(what, base)
+    part = re.match(r"(early|late|mid-?)\s*(\d{4})$", what.strip().lower())
+    if part:  # "since late 2023": the part of the year it names, not the date of parsing
+        start = date(int(part.group(2)), _PART_OF_YEAR[part.group(1)], 1)
+        return TimeExpr(span, start, published.date() if published else None, TimePrecision.INTERVAL)
+    what = re.sub(r"^(early|late|mid-?)\s*", "", what.strip(), flags=re.I)
+    parsed = _dateparse(what, published)
     if parsed is None:
         return _unknown(span, "start not understood")
     start = parsed.date()

@@ -17,84 +17,24 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 # News agencies and wire services, for "Jane Doe | Reuters" lines that have no "By".
-_AGENCIES = frozenset(
-    {
-        "reuters",
-        "ap",
-        "afp",
-        "associated press",
-        "agence france-presse",
-        "bloomberg",
-        "dpa",
-        "efe",
-        "ansa",
-        "upi",
-        "tass",
-        "ria novosti",
-        "interfax",
-        "ukrinform",
-        "yonhap",
-        "kyodo",
-        "xinhua",
-        "anadolu",
-        "pti",
-        "ani",
-        "bbc",
-        "bbc news",
-        "cnn",
-    }
-)
+# fmt: off
+_AGENCIES = frozenset({
+    "reuters", "ap", "afp", "associated press", "agence france-presse", "bloomberg", "dpa",
+    "efe", "ansa", "upi", "tass", "ria novosti", "interfax", "ukrinform", "yonhap", "kyodo",
+    "xinhua", "anadolu", "pti", "ani", "bbc", "bbc news", "cnn",
+})
 # A part of a byline with one of these words names a role or a newsroom, not a person.
-_ROLE_WORDS = frozenset(
-    {
-        "news",
-        "press",
-        "agency",
-        "agencies",
-        "staff",
-        "correspondent",
-        "correspondents",
-        "editor",
-        "editors",
-        "reporter",
-        "reporters",
-        "writer",
-        "writers",
-        "bureau",
-        "desk",
-        "team",
-        "service",
-        "contributor",
-        "contributors",
-        "analyst",
-        "columnist",
-        "journalist",
-        "journalists",
-    }
-)
-_PARTICLES = frozenset(
-    {
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "ter",
-        "ten",
-        "la",
-        "le",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "y",
-    }
-)
+_ROLE_WORDS = frozenset({
+    "news", "press", "agency", "agencies", "staff", "correspondent", "correspondents", "editor",
+    "editors", "reporter", "reporters", "writer", "writers", "bureau", "desk", "team",
+    "service", "contributor", "contributors", "analyst", "columnist", "journalist",
+    "journalists",
+})
+_PARTICLES = frozenset({
+    "de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "ter", "ten", "la",
+    "le", "al", "el", "bin", "ibn", "y",
+})
+# fmt: on
 _STRONG_SPLIT = re.compile(r"\s+[|\u2022\u00b7\u2013\u2014/-]\s+")
 _HAS_SEPARATOR = re.compile(r"[,;|\u2022\u00b7\u2013\u2014]|\s[-/]\s")
 _WEAK_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")

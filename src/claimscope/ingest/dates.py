@@ -16,49 +16,16 @@ from dateutil import parser as dateutil_parser
 
 # Fixed-offset abbreviations, in minutes east of UTC. Ambiguous ones (IST: India, Israel or
 # Ireland; AST: Arabia or Atlantic) are left out: the zone is kept as text, the time naive.
+# fmt: off
 _FIXED_ZONES = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "WET": 0,
-    "WEST": 60,
-    "BST": 60,
-    "CET": 60,
-    "CEST": 120,
-    "EET": 120,
-    "EEST": 180,
-    "MSK": 180,
-    "TRT": 180,
-    "EAT": 180,
-    "WAT": 60,
-    "CAT": 120,
-    "SAST": 120,
-    "IRST": 210,
-    "GST": 240,
-    "PKT": 300,
-    "ICT": 420,
-    "WIB": 420,
-    "HKT": 480,
-    "SGT": 480,
-    "AWST": 480,
-    "KST": 540,
-    "JST": 540,
-    "AEST": 600,
-    "AEDT": 660,
-    "NZST": 720,
-    "NZDT": 780,
-    "EST": -300,
-    "EDT": -240,
-    "CST": -360,
-    "CDT": -300,
-    "MST": -420,
-    "MDT": -360,
-    "PST": -480,
-    "PDT": -420,
-    "AKST": -540,
-    "AKDT": -480,
-    "HST": -600,
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120,
+    "EET": 120, "EEST": 180, "MSK": 180, "TRT": 180, "EAT": 180, "WAT": 60, "CAT": 120,
+    "SAST": 120, "IRST": 210, "GST": 240, "PKT": 300, "ICT": 420, "WIB": 420, "HKT": 480,
+    "SGT": 480, "AWST": 480, "KST": 540, "JST": 540, "AEST": 600, "AEDT": 660, "NZST": 720,
+    "NZDT": 780, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
 }
+# fmt: on
 # US outlets write "ET"/"PT" without saying whether daylight saving applies: ask the tz database.
 _REGIONAL_ZONES = {
     "ET": "America/New_York",
@@ -85,6 +52,30 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _DAY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _YEAR_MONTH = re.compile(r"\b\d{4}-\d{2}\b")
 _DOTTED_TIME = re.compile(r"(?<=\d{4} )(\d{1,2})\.(\d{2})\b")  # "22 Oct 2024 09.03 BST"
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+_MONTHS = {name: n for n, full in enumerate(_MONTH_NAMES, 1) for name in (full, full[:3])}
+_MONTHS["sept"] = 9
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_MON = r"(?P<mon>[a-z]{3,9}\.?)"
+_CLOCK = (
+    r"(?:,?\s*(?:at\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?"
+    r"(?:\s*(?P<ap>[ap])\.?m\.?)?)?$"
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"^{_WEEKDAY}{_MON}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_CLOCK}",
+    re.IGNORECASE,
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+(?P<y>\d{{4}}){_CLOCK}",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::\d{2}(?:\.\d+)?)?)?$"
+)
 MAX_DATE_LINE = 60
 # Stand-in for the parts a line does not state; what was written is known from the regexes.
 _DEFAULT = datetime(2000, 1, 1)
@@ -109,12 +100,14 @@ def parse_date_line(line: str) -> DateInfo | None:
     if not core:
         return None
     precision = _precision(core)
-    try:
-        value = dateutil_parser.parse(
-            core, default=_DEFAULT, dayfirst=_is_dotted(core), fuzzy=False
-        )
-    except (ValueError, OverflowError, TypeError):
-        return None
+    value = _common_form(core)
+    if value is None:
+        try:
+            value = dateutil_parser.parse(
+                core, default=_DEFAULT, dayfirst=_is_dotted(core), fuzzy=False
+            )
+        except (ValueError, OverflowError, TypeError):
+            return None
     if value.tzinfo is not None:  # only the zones read above count; drop dateutil's guesses
         value = value.replace(tzinfo=None)
     if tz is not None:
@@ -122,6 +115,27 @@ def parse_date_line(line: str) -> DateInfo | None:
     if precision != "minute":
         value = value.replace(hour=0, minute=0, second=0, microsecond=0)
     return DateInfo(value=value, text=written, zone=zone, precision=precision)
+
+
+def _common_form(core: str) -> datetime | None:
+    """The usual news forms, read directly: dateutil costs ~0.1 ms a call, most of ingest."""
+    match = _MONTH_DAY_YEAR.match(core) or _DAY_MONTH_YEAR.match(core) or _ISO_DATE.match(core)
+    if match is None:
+        return None
+    parts = match.groupdict()
+    month = _MONTHS.get(parts["mon"].lower().rstrip(".")) if parts.get("mon") else parts["m"]
+    if month is None:
+        return None
+    hour = int(parts["h"] or 0)
+    meridian = (parts.get("ap") or "").lower()[:1]
+    if meridian and not 1 <= hour <= 12:
+        return None
+    if meridian:
+        hour = hour % 12 + (12 if meridian == "p" else 0)
+    try:
+        return datetime(int(parts["y"]), int(month), int(parts["d"]), hour, int(parts["mi"] or 0))
+    except ValueError:  # "February 30" and the like
+        return None
 
 
 def _has_year(text: str) -> bool:

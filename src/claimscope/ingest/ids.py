@@ -13,36 +13,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track the reader, not the page: dropping them keeps one id per article.
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "at_", "oly_", "vero_", "__hs")
-_TRACKING_NAMES = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gbraid",
-        "wbraid",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-        "_gl",
-        "ref",
-        "ref_src",
-        "referrer",
-        "cmpid",
-        "ocid",
-        "smid",
-        "smtyp",
-        "ito",
-        "spm",
-        "s_cid",
-        "ncid",
-        "sr_share",
-        "fromref",
-    }
-)
+# fmt: off
+_TRACKING_NAMES = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref", "ref_src", "referrer", "cmpid", "ocid", "smid",
+    "smtyp", "ito", "spm", "s_cid", "ncid", "sr_share", "fromref",
+})
+# fmt: on
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 

@@ -22,6 +22,7 @@ from claimscope.ingest.layout import (
     URL,
     Line,
     classify,
+    ends_sentence,
     is_tag,
     split_lines,
     strip_heading,
@@ -29,6 +30,7 @@ from claimscope.ingest.layout import (
 from claimscope.records import Article
 
 _MAX_TEASERS = 3
+_MAX_HEADLINE_WORDS = 20
 _TEASER_OVERLAP = 0.8
 _MIN_OVERLAP_TOKENS = 5  # below this, token overlap proves nothing; only a prefix counts
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")
@@ -63,6 +65,8 @@ def parse_plain_article(
     meta = _Meta(url=url)
     candidates = _read_head(lines[:start], teaser_at, meta)
     paragraphs = _read_body(lines[start:], meta)
+    if not paragraphs and candidates:
+        paragraphs, candidates = candidates, []  # the only running text is the body
     if not paragraphs and title is not None and _is_lone_paragraph(title, lines):
         paragraphs, title = [title], None  # a single paragraph of text, not a headline
     teasers, paragraphs = _drop_repeats(candidates, paragraphs, meta)
@@ -102,13 +106,22 @@ def _take_title(raw: list[tuple[str, int]], seen: set[str]) -> tuple[str | None,
     """The first line that is not furniture is the headline; the rest are classified."""
     lines: list[Line] = []
     title = None
+    looking = True
     for text, block in raw:
         line = classify(text, block, seen)
-        if title is None and line.kind not in (FURNITURE, URL):
-            title = strip_heading(text)
-            continue
+        if looking and line.kind not in (FURNITURE, URL):
+            looking = False
+            if not _is_paragraph(text):
+                title = strip_heading(text)
+                continue
         lines.append(line)
     return title, lines
+
+
+def _is_paragraph(text: str) -> bool:
+    # Headlines are short and rarely end like a sentence: a long sentence first means the
+    # text has no headline and starts with its body.
+    return ends_sentence(text) and len(text.split()) > _MAX_HEADLINE_WORDS
 
 
 def _split_head(lines: list[Line]) -> tuple[int, list[int]]:
@@ -127,7 +140,7 @@ def _split_head(lines: list[Line]) -> tuple[int, list[int]]:
 def _is_teaser(lines: list[Line], index: int) -> bool:
     # Running text stands in the header when header lines follow it: a standfirst above the
     # byline or date, or a summary set in the same block as a credit or tag with more
-    # furniture after it. Otherwise the body has begun.
+    # furniture right after it. Otherwise the body has begun.
     line = lines[index]
     following = lines[index + 1] if index + 1 < len(lines) else None
     if following is None:
@@ -136,7 +149,7 @@ def _is_teaser(lines: list[Line], index: int) -> bool:
         return True
     previous = lines[index - 1] if index else None
     glued = previous is not None and previous.block == line.block
-    return glued and following.kind != PROSE
+    return glued and following.kind in MARKERS
 
 
 def _read_head(head: list[Line], teaser_at: list[int], meta: _Meta) -> list[str]:

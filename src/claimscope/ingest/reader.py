@@ -43,7 +43,7 @@ def read_items(
     stdin: TextIO | BinaryIO | None = None,
 ) -> Iterator[Item]:
     """Articles from files, directories (recursive, sorted, hidden skipped) and ``-``."""
-    for raw in paths:
+    for raw in map(os.fspath, paths):  # pathlib.Path objects are welcome too
         if raw == "-":
             yield from _read_stdin(stdin, max_bytes)
         else:
@@ -168,8 +168,9 @@ def _accept(result: Item, item: str) -> Item:
     if isinstance(result, Rejected):
         return result
     if not result.text.strip():
-        detail = "no body text left after the headline and page furniture"
-        return problem(Code.NO_MAIN_TEXT, detail).rejected(item)
+        # E006's stock message speaks of HTML; this reason fits every format
+        reason = "no article body left after the headline and page furniture"
+        return Problem(Code.NO_MAIN_TEXT, reason).rejected(item)
     if result.lang != "en":
         return problem(Code.NOT_ENGLISH, f"detected '{result.lang}'").rejected(item)
     return result

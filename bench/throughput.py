@@ -1,0 +1,430 @@
+#!/usr/bin/env python
+"""Throughput: claimscope's whole local job against plain spaCy, same documents, one run.
+
+    .venv/bin/python bench/throughput.py [--data DIR] [--limit N] [--repeat N]
+                                         [--n-process 2] [--rounds 2] [--plain] [--profile]
+
+Three rows, timed on the same documents in the same process:
+
+* **claimscope**: ``claimscope.pipeline.run`` over a temp folder of ``.txt`` files (so ingest
+  really reads and parses files), extract (spaCy parse + claim extraction) and store (into a
+  fresh SQLite file per round), with ``--n-process`` worker processes (default 2);
+* **plain spaCy**: ``nlp.pipe(texts)`` with the same model (``load_nlp()``), one process,
+  spaCy's default batch size, on the raw file texts already in memory;
+* **plain spaCy, 2 processes**: ``nlp.pipe(texts, n_process=2, batch_size=--batch-size)``
+  (spaCy's default batch of 1000 would hand all documents to one worker).
+
+The model is loaded and every side runs once on a few documents before any timing. Then the
+sides are timed ``--rounds`` times, alternating, and the **best** (shortest) round of each
+counts. Opening the store (migrations) is done before the clock starts; model loading is not
+timed. Throughput aim: ratio = claimscope docs/s / plain spaCy (1 process) docs/s >= 0.85
+with both cores in use. The last stdout line is one JSON object with the figures.
+
+``--profile`` adds a single-process breakdown of where claimscope's time goes (ingest, spaCy
+parse, claim extraction, store writes) and cProfile's most expensive functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._common import (
+    DEFAULT_BENCHMARKS,
+    REPO,
+    print_final_json,
+    print_notes,
+    print_table,
+)
+
+DEFAULT_DATA = DEFAULT_BENCHMARKS / "polnear" / "data" / "dev" / "text"
+FALLBACK_GLOBS = ("tests/golden/cases/*/article.txt", "src/claimscope/examples/*.txt")
+DEFAULT_LIMIT = 200  # keeps the default run within a few minutes on two cores
+FALLBACK_TARGET = 200  # documents the fallback corpus is repeated up to
+AIM = 0.85
+WARMUP_DOCS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    name: str
+    text: str
+
+
+@dataclass(slots=True)
+class Side:
+    label: str
+    processes: int
+    run: Callable[[int], Any]  # round number -> anything (timed)
+    seconds: list[float]
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description="Documents per second of claimscope's ingest + extract + store, "
+        "next to plain spaCy nlp.pipe with the same model on the same documents."
+    )
+    parser.add_argument(
+        "--data", type=Path, default=None,
+        help=f"folder of plain-text articles, *.txt, searched recursively (default: {DEFAULT_DATA} "
+        "if present, else the repository's golden cases and examples)",
+    )
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                        help=f"at most N documents, after --repeat (default {DEFAULT_LIMIT})")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="use the corpus N times over (default: 1, or enough to reach "
+                        f"{FALLBACK_TARGET} documents for the small fallback corpus)")
+    parser.add_argument("--n-process", type=int, default=2,
+                        help="claimscope worker processes (default 2)")
+    parser.add_argument("--batch-size", type=int, default=16,
+                        help="claimscope batch size, also used by the 2-process spaCy row")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="timed rounds per side, alternating; the best counts (default 2)")
+    parser.add_argument("--model", default=None, help="spaCy model (default: load_nlp()'s)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also break claimscope's time down by stage (1 process, cProfile)")
+    parser.add_argument("--plain", action="store_true", help="plain-text table instead of Rich")
+    return parser
+
+
+# Documents
+
+
+def load_docs(data: Path | None, repeat: int | None, limit: int | None) -> tuple[list[Doc], str]:
+    """The documents and a one-line description of where they came from."""
+    if data is None and DEFAULT_DATA.is_dir():
+        data = DEFAULT_DATA
+    if data is not None:
+        if not data.is_dir():
+            raise SystemExit(f"--data {data}: not a folder")
+        files = sorted(p for p in data.rglob("*.txt") if not p.name.startswith("."))
+        where = str(data)
+        repeat = repeat or 1
+    else:
+        files = sorted(p for pattern in FALLBACK_GLOBS for p in REPO.glob(pattern))
+        where = "repository golden cases + examples (PolNeAR dev absent)"
+        repeat = repeat or max(1, math.ceil(FALLBACK_TARGET / max(len(files), 1)))
+    base = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if text.strip():
+            label = path.parent.name if path.name == "article.txt" else path.stem
+            base.append(Doc(label, text))
+    if not base:
+        raise SystemExit(f"no non-empty .txt files under {data}")
+    docs = [Doc(f"{copy:02d}_{d.name}", d.text) for copy in range(repeat) for d in base]
+    if limit is not None:
+        docs = docs[:limit]
+    return docs, f"{where}: {len(base)} file(s) x{repeat}"
+
+
+def write_docs(docs: Sequence[Doc], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, doc in enumerate(docs):
+        (folder / f"{index:05d}_{doc.name[:60]}.txt").write_text(doc.text, encoding="utf-8")
+
+
+def word_count(docs: Sequence[Doc]) -> int:
+    return sum(len(d.text.split()) for d in docs)
+
+
+# The sides
+
+
+def claimscope_side(folder: Path, work: Path, n_process: int, batch_size: int,
+                    nlp: Any, model: str | None) -> tuple[Callable[[int], Any], list]:
+    """A callable timing one pipeline run into a fresh SQLite store; summaries collect."""
+    from claimscope.pipeline import run
+    from claimscope.store import Store
+
+    summaries: list = []
+
+    def one_round(number: int) -> float:
+        store = Store.open(f"sqlite:///{work / f'round{number}.db'}")  # migrations: untimed
+        try:
+            gc.collect()
+            started = time.perf_counter()
+            summary = run([str(folder)], store=store, nlp=nlp, n_process=n_process,
+                          batch_size=batch_size, model=model)
+            seconds = time.perf_counter() - started
+        finally:
+            store.close()
+        summaries.append(summary)
+        return seconds
+
+    return one_round, summaries
+
+
+def spacy_side(texts: list[str], nlp: Any, n_process: int,
+               batch_size: int | None) -> Callable[[int], float]:
+    def one_round(_number: int) -> float:
+        options = {} if n_process == 1 else {"n_process": n_process, "batch_size": batch_size}
+        gc.collect()
+        started = time.perf_counter()
+        count = 0
+        for _doc in nlp.pipe(texts, **options):
+            count += 1
+        seconds = time.perf_counter() - started
+        assert count == len(texts), (count, len(texts))
+        return seconds
+
+    return one_round
+
+
+# Profile (single process)
+
+
+def profile_claimscope(folder: Path, work: Path, nlp: Any, batch_size: int,
+                       model: str | None) -> list[str]:
+    """Time per stage with wrappers, then cProfile's top functions; returns note lines."""
+    import cProfile
+    import pstats
+
+    import claimscope.extract as extract_pkg
+    from claimscope.ingest import read_items
+    from claimscope.pipeline import run_items
+    from claimscope.store import Store
+
+    stage = {"ingest": 0.0, "spaCy parse (body)": 0.0, "spaCy parse (title/teasers)": 0.0,
+             "claim extraction": 0.0, "store writes": 0.0}
+
+    def timed_iter(iterable, key: str) -> Iterator:
+        iterator = iter(iterable)
+        while True:
+            started = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                stage[key] += time.perf_counter() - started
+                return
+            stage[key] += time.perf_counter() - started
+            yield item
+
+    class TimedNlp:
+        """The model, with pipe() (bodies) and __call__ (titles, teasers) timed."""
+
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+
+        def pipe(self, texts, **options):
+            return timed_iter(self._inner.pipe(texts, **options), "spaCy parse (body)")
+
+        def __call__(self, text: str):
+            started = time.perf_counter()
+            try:
+                return self._inner(text)
+            finally:
+                stage["spaCy parse (title/teasers)"] += time.perf_counter() - started
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
+
+    original_extraction = extract_pkg._extraction
+    original_write = Store.write_batch
+
+    def timed_extraction(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original_extraction(*args)
+        finally:
+            stage["claim extraction"] += time.perf_counter() - started
+
+    def timed_write(self: Any, *args: Any, **kwargs: Any) -> int:
+        started = time.perf_counter()
+        try:
+            return original_write(self, *args, **kwargs)
+        finally:
+            stage["store writes"] += time.perf_counter() - started
+
+    extract_pkg._extraction = timed_extraction
+    Store.write_batch = timed_write
+    try:
+        with Store.open(f"sqlite:///{work / 'profile-stages.db'}") as store:
+            gc.collect()
+            started = time.perf_counter()
+            run_items(timed_iter(read_items([str(folder)]), "ingest"), store=store,
+                      nlp=TimedNlp(nlp), n_process=1, batch_size=batch_size, model=model)
+            total = time.perf_counter() - started
+    finally:
+        extract_pkg._extraction = original_extraction
+        Store.write_batch = original_write
+
+    lines = [f"profile (n_process=1, stage wrappers): total {total:.2f} s"]
+    for key, seconds in sorted(stage.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {key:<30} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    rest = total - sum(stage.values())
+    lines.append(f"  {'other (pipeline glue)':<30} {rest:7.2f} s  {100 * rest / total:5.1f} %")
+
+    profiler = cProfile.Profile()
+    with Store.open(f"sqlite:///{work / 'profile-cprofile.db'}") as store:
+        profiler.enable()
+        run_items(read_items([str(folder)]), store=store, nlp=nlp, n_process=1,
+                  batch_size=batch_size, model=model)
+        profiler.disable()
+    stats = pstats.Stats(profiler)
+    entries = stats.stats  # type: ignore[attr-defined]
+    profiled = sum(tt for (_cc, _nc, tt, _ct, _callers) in entries.values())
+    lines.append(f"cProfile (n_process=1, profiler overhead included): {profiled:.2f} s "
+                 "of own time; top functions by own time:")
+    top = sorted(entries.items(), key=lambda kv: -kv[1][2])[:15]
+    for (filename, line, name), (_cc, calls, own, cumulative, _callers) in top:
+        where = _short_path(filename, line)
+        lines.append(f"  {100 * own / profiled:5.1f} %  own {own:6.2f} s  cum {cumulative:6.2f} s"
+                     f"  {calls:>8} calls  {name}  {where}")
+    lines.append("  by package (own time):")
+    buckets: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, own, _ct, _callers) in entries.items():
+        bucket = _bucket(filename, name)
+        buckets[bucket] = buckets.get(bucket, 0.0) + own
+    for bucket, own in sorted(buckets.items(), key=lambda kv: -kv[1]):
+        lines.append(f"    {bucket:<34} {own:7.2f} s  {100 * own / profiled:5.1f} %")
+    return lines
+
+
+def _short_path(filename: str, line: int) -> str:
+    if filename == "~":
+        return "(builtin)"
+    for marker in ("site-packages/", "src/"):
+        if marker in filename:
+            return f"{filename.split(marker, 1)[1]}:{line}"
+    return f"{Path(filename).name}:{line}"
+
+
+def _bucket(filename: str, name: str) -> str:
+    path = filename.replace(os.sep, "/")
+    if "claimscope/extract" in path:
+        return "claimscope.extract (claims)"
+    if "claimscope/ingest" in path:
+        return "claimscope.ingest"
+    if "claimscope/store" in path or "claimscope/records" in path:
+        return "claimscope.store + records"
+    if "claimscope/" in path:
+        return "claimscope (other)"
+    for package in ("spacy", "thinc", "numpy", "sqlalchemy", "langdetect", "dateutil", "tld"):
+        if f"site-packages/{package}" in path:
+            return package
+    if filename == "~":
+        if "sqlite3" in name:
+            return "sqlite3 (C)"
+        if "numpy" in name or "thinc" in name or "spacy" in name:
+            return "numpy/thinc/spacy (C)"
+        return "builtins (C)"
+    return "other Python"
+
+
+# Main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.rounds < 1 or args.n_process < 1:
+        raise SystemExit("--rounds and --n-process must be at least 1")
+    docs, described = load_docs(args.data, args.repeat, args.limit)
+    texts = [d.text for d in docs]
+    words = word_count(docs)
+
+    from claimscope.extract.nlp import load_nlp, model_name
+
+    # load_nlp(None) is the cache entry the pipeline and its forked workers use; loading it
+    # here keeps model loading out of every timed run.
+    load_started = time.perf_counter()
+    nlp = load_nlp(args.model)
+    load_seconds = time.perf_counter() - load_started
+
+    with tempfile.TemporaryDirectory(prefix="claimscope-throughput-") as tmp:
+        work = Path(tmp)
+        folder = work / "docs"
+        write_docs(docs, folder)
+        warm = work / "warm"
+        write_docs(docs[:WARMUP_DOCS], warm)
+
+        ours, summaries = claimscope_side(folder, work, args.n_process, args.batch_size,
+                                          nlp, args.model)
+        sides = [
+            Side("claimscope ingest+extract+store", args.n_process, ours, []),
+            Side("plain spaCy nlp.pipe", 1, spacy_side(texts, nlp, 1, None), []),
+            Side("plain spaCy nlp.pipe", 2, spacy_side(texts, nlp, 2, args.batch_size), []),
+        ]
+
+        # Warm-up: every side once on a few documents (lazy imports, caches, first fork).
+        warm_ours, _ = claimscope_side(warm, work, args.n_process, args.batch_size,
+                                       nlp, args.model)
+        warm_ours(-1)
+        warm_texts = texts[:WARMUP_DOCS]
+        spacy_side(warm_texts, nlp, 1, None)(-1)
+        spacy_side(warm_texts, nlp, 2, args.batch_size)(-1)
+
+        for number in range(args.rounds):
+            # Alternate the order each round so no side always runs first (or after a fork).
+            order = sides if number % 2 == 0 else sides[::-1]
+            for side in order:
+                side.seconds.append(side.run(number))
+
+        profile_lines = (
+            profile_claimscope(folder, work, nlp, args.batch_size, args.model)
+            if args.profile else []
+        )
+
+    n = len(docs)
+    plain_rate = n / sides[1].best
+    rows = []
+    for side in sides:
+        rate = n / side.best
+        rows.append([side.label, side.processes, n, words, f"{side.best:.2f}", f"{rate:.2f}",
+                     f"{words / side.best:,.0f}", f"{rate / plain_rate:.2f}"])
+    print_table(
+        f"Throughput, {n} documents, {words:,} words (best of {args.rounds} rounds)",
+        ["System", "Proc.", "Docs", "Words", "Best s", "Docs/s", "Words/s", "x plain"],
+        rows,
+        plain=args.plain,
+    )
+    ratio = (n / sides[0].best) / plain_rate
+    last = summaries[-1]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    notes = [
+        f"documents: {described}; --limit {args.limit}",
+        f"model: {model_name(args.model)} (load {load_seconds:.1f} s, untimed); "
+        f"CPU cores available: {cores}",
+        "rounds (s): " + "; ".join(
+            f"{s.label} x{s.processes}: " + ", ".join(f"{t:.2f}" for t in s.seconds)
+            for s in sides),
+        f"claimscope stored {last.articles} article(s), {last.claims} claim(s), "
+        f"rejected {len(last.rejected)}"
+        + (" (repeated copies share an article id: the store replaces them)"
+           if len({d.text for d in docs}) < n else ""),
+        f"aim: claimscope (n_process={args.n_process}) / plain spaCy (1 process) >= {AIM}: "
+        f"ratio {ratio:.2f} -> {'met' if ratio >= AIM else 'NOT met'}",
+    ]
+    if last.rejected:
+        codes = sorted({r.code for r in last.rejected})
+        notes.append(f"note: {len(last.rejected)} document(s) rejected at ingest ({', '.join(codes)}) "
+                     "were not parsed by claimscope but were by spaCy")
+    print_notes(notes + profile_lines)
+    print_final_json({
+        "docs": n,
+        "docs_per_s": round(n / sides[0].best, 2),
+        "spacy_docs_per_s": round(plain_rate, 2),
+        "spacy2_docs_per_s": round(n / sides[2].best, 2),
+        "ratio": round(ratio, 3),
+        "n_process": args.n_process,
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
