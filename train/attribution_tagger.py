@@ -200,11 +200,7 @@ maxout_pieces = 2
 use_upper = true
 nO = null
 
-[components.{component}.model.tok2vec]
-@architectures = "spacy.Tok2VecListener.v1"
-width = 96
-upstream = "tok2vec"
-
+{tok2vec_block}
 [corpora]
 
 [corpora.train]
@@ -287,8 +283,39 @@ vocab = ${{paths.base}}
 """
 
 
+LISTENER = """
+[components.{component}.model.tok2vec{suffix}]
+@architectures = "spacy.Tok2VecListener.v1"
+width = 96
+upstream = "tok2vec"
+"""
+
+# a few trainable residual CNN layers on top of the frozen shared tok2vec (more context and
+# task-specific features for a small cost); built from spaCy's own architectures only
+ENCODER = """
+[components.{component}.model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.{component}.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 96
+depth = {depth}
+window_size = {window}
+maxout_pieces = 3
+"""
+
+
+def tok2vec_block(args) -> str:
+    if args.encoder_depth <= 0:
+        return LISTENER.format(component=trained.COMPONENT, suffix="")
+    return (ENCODER.format(component=trained.COMPONENT, depth=args.encoder_depth,
+                           window=args.encoder_window)
+            + LISTENER.format(component=trained.COMPONENT, suffix=".embed"))
+
+
 def write_config(work: Path, args) -> Path:
     text = CONFIG.format(
+        tok2vec_block=tok2vec_block(args),
         train=work / "corpus" / "train.spacy",
         dev=work / "corpus" / "holdout.spacy",
         base=base_path(),
@@ -441,6 +468,9 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-frequency", type=int, default=400)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--hidden-width", type=int, default=64)
+    ap.add_argument("--encoder-depth", type=int, default=0,
+                    help="trainable CNN layers over the frozen tok2vec (0: the listener only)")
+    ap.add_argument("--encoder-window", type=int, default=1)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--learn-rate", type=float, default=0.001)
     ap.add_argument("--batch-words", type=int, default=1000)

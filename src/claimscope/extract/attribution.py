@@ -99,9 +99,12 @@ def _outermost(frames: list[Frame], doc: Doc) -> list[Frame]:
 
 
 def _reported_speaker(inner: Frame, outer: Frame, doc: Doc) -> bool:
-    verb = doc[inner.cue[0]]
-    return (inner.source is not None and verb.dep_ in {"ccomp", "xcomp"}
-            and verb.head.i == outer.cue[0] and doc[inner.source[0]].pos_ != "PRON")
+    """The inner speech verb heads the outer content: it opens within a 'that' of its start."""
+    if inner.source is None or doc[inner.source[0]].pos_ == "PRON" or outer.source is None:
+        return False
+    opening = doc[inner.source[0]].idx
+    between = doc.text[outer.content[0] : opening].strip().lower()
+    return between in {"", "that"}
 
 
 # --- frame builders -------------------------------------------------------------------------
@@ -347,6 +350,8 @@ def _quoted_as_saying(verb: Token, subjects: list[Token], negated: bool) -> Fram
 
 def _attach_channels(frame: Frame, verb: Token) -> None:
     """Channels and relays hanging off the cue verb: 'in a video address', 'told Reuters', 'citing X'."""
+    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in lexicon.CHANNEL_WORDS:
+        frame.channel.append(_np_core_range(verb.head))  # "a video in which a man said ..."
     for child in verb.children:
         if child.dep_ == "prep":
             for obj in child.children:
@@ -354,7 +359,7 @@ def _attach_channels(frame: Frame, verb: Token) -> None:
                     frame.channel.append(_np_core_range(obj))
         if child.dep_ in {"dative", "dobj"} and verb.lemma_ == "tell":
             start, end = _np_range(child)
-            while end < len(verb.doc) and verb.doc[end].pos_ == "PROPN" and verb.doc[end].is_title:
+            while end < len(verb.doc) and verb.doc[end].is_title and verb.doc[end].lower_ != "that":
                 end += 1  # "the exile news site Myanmar Now": 'Now' is part of the name
             frame.told = (start, end)
         if child.lower_ == "citing" or (child.dep_ == "advcl" and child.lemma_ == "cite"):

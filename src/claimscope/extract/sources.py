@@ -19,24 +19,43 @@ _DETERMINERS = {"the", "a", "an", "another", "this", "that", "these", "those"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them", "it"}
 # Definite descriptions that point back to the last organisation that spoke: "the group said".
-_GENERIC_GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "agency",
+_GENERIC_GROUP_NOUNS = {"group", "organisation", "organization", "movement", "militia", "agency", "service",
+                        "site", "newspaper", "paper", "website",
                         "monitor", "force", "forces", "rebels", "company", "firm", "broadcaster",
                         "outlet", "channel", "ministry", "statement"}
 
 
 @dataclass(slots=True)
 class SpeakerMemory:
-    """Named speakers seen so far in one article, latest last."""
+    """Named speakers seen so far in one article, latest last, so pronouns can point back."""
 
-    people: list[Source] = field(default_factory=list)
-    groups: list[Source] = field(default_factory=list)
+    speakers: list[tuple[Source, bool]] = field(default_factory=list)  # (source, is_person)
 
     def remember(self, source: Source, *, is_person: bool) -> None:
-        (self.people if is_person else self.groups).append(source)
+        self.speakers.append((source, is_person))
+
+    def latest(self, pronoun: str) -> Source | None:
+        """'he' / 'she': the last person; 'it': the last body; 'they': the last body or group
+        of people (a plural name), else the last person."""
+        for source, is_person in reversed(self.speakers):
+            plural = source.name.lower().endswith("s")
+            if pronoun in _PERSON_PRONOUNS and is_person:
+                return source
+            if pronoun == "it" and not is_person and not plural:
+                return source
+            if pronoun in _GROUP_PRONOUNS - {"it"} and (not is_person or plural):
+                return source
+        return None
+
+    @property
+    def groups(self) -> list[Source]:
+        return [source for source, is_person in self.speakers if not is_person]
 
     def by_surname(self, word: str) -> Source | None:
-        for person in reversed(self.people):
-            if person.name.split()[-1].lower() == word.lower() and " " in person.name:
+        for person, is_person in reversed(self.speakers):
+            parts = person.name.lower().split()
+            # Family names come first in some languages: "Shin" of "Shin Dong-ho".
+            if is_person and len(parts) > 1 and word.lower() in (parts[0], parts[-1]):
                 return person
         return None
 
@@ -49,17 +68,17 @@ def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *
     span = doc[core.start : span.end]  # the full phrase, for the name and the description
     lowered = span.text.lower()
     if lowered in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        pool = memory.people if lowered in _PERSON_PRONOUNS else memory.groups
-        if pool:
-            antecedent = pool[-1]
+        antecedent = memory.latest(lowered)
+        if antecedent is not None:
             return Source(antecedent.name, antecedent.type, mention, antecedent.description,
                           antecedent.span)
-        return Source(span.text, SourceType.OUTLET if not pool else pool[-1].type, mention)
-    if _generic_reference(span) and memory.groups:
-        antecedent = memory.groups[-1]
+        # No earlier speaker to point to: keep the pronoun, typed as an unnamed person or body.
+        return Source(span.text, classify(span.text, None, is_person=lowered in _PERSON_PRONOUNS), mention)
+    antecedent = _generic_antecedent(span, memory) if _generic_reference(span) else None
+    if antecedent is not None:
         return Source(antecedent.name, antecedent.type, mention, antecedent.description, antecedent.span)
     name, description, is_person = _name_and_description(span)
-    if is_person and " " not in name:
+    if " " not in name and (is_person or span.root.pos_ == "PROPN"):
         earlier = memory.by_surname(name)
         if earlier is not None:
             return Source(earlier.name, earlier.type, mention, earlier.description, earlier.span)
@@ -67,6 +86,43 @@ def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *
     source = Source(name, source_type, mention, description)
     memory.remember(source, is_person=is_person)
     return source
+
+
+_GENERIC_TYPES = {
+    "agency": {SourceType.INTELLIGENCE, SourceType.GOVERNMENT, SourceType.EXPERT},
+    "service": {SourceType.INTELLIGENCE, SourceType.GOVERNMENT},
+    "group": set(SourceType), "organisation": set(SourceType), "organization": set(SourceType),
+    "movement": set(SourceType),
+}
+
+
+def notice_actor(doc: Doc, unit: Span, memory: SpeakerMemory, *, field_name: str = "text",
+                 offset: int = 0) -> None:
+    """Remember the subject of a sentence that names an actor ("Ukraine's military intelligence
+    agency went further."), so a pronoun in the next sentence can point to it."""
+    root = unit.root
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects or subjects[0].pos_ == "PRON":
+        return
+    subject = subjects[0]
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    phrase = doc[start:end]
+    actor = subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or classify_keywords(phrase.text) is not None
+    if actor and not any(source.span is not None and source.span.start == phrase.start_char + offset
+                         for source, _ in memory.speakers):
+        make_source(doc, (start, end), memory, field_name=field_name, offset=offset)
+
+
+def _generic_antecedent(span: Span, memory: SpeakerMemory) -> Source | None:
+    """'the group' is the last organisation that spoke, 'the agency' the last agency or
+    intelligence service, 'the ministry' the last speaker whose name says ministry."""
+    noun = span.root.lemma_.lower()
+    for group in reversed(memory.groups):
+        if group.type in _GENERIC_TYPES.get(noun, set()):
+            return group
+        if noun in f"{group.name} {group.description or ''}".lower():
+            return group
+    return None
 
 
 def _generic_reference(span: Span) -> bool:
@@ -78,11 +134,14 @@ def _generic_reference(span: Span) -> bool:
 
 def _name_and_description(span: Span) -> tuple[str, str | None, bool]:
     """'A Chinese mercenary fighting for Russia, Dian Yuzhang' -> name, description, person?"""
-    people = [ent for ent in span.ents if ent.label_ == "PERSON"] or _appositive_names(span) or _titled_name(span)
-    organisations = [] if people else _appositive_proper(span)
+    people = [ent for ent in span.ents
+              if ent.label_ == "PERSON" and ent.root.tag_ != "NNPS"
+              and (ent.root.dep_ != "pobj" or ent.root.head.lower_ == "as")]  # "gave his name as X"
+    people = people or _appositive_names(span) or _titled_name(span)  # "Qassam Brigades" is plural: a body
+    organisations = [] if people else (_appositive_proper(span) or _org_name(span))
     names = people or organisations
     if names:
-        name_span = max(names, key=len)
+        name_span = _extend_name(max(names, key=len), span)
         name = _strip_titles(name_span.text)
         rest = (span.doc.text[span.start_char : name_span.start_char] + " "
                 + span.doc.text[name_span.end_char : span.end_char])
@@ -125,6 +184,31 @@ def _appositive_proper(span: Span) -> list[Span]:
     return []
 
 
+def _extend_name(name: Span, phrase: Span) -> Span:
+    """NER often stops early in long names: "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)"."""
+    doc, end = name.doc, name.end
+    while end < phrase.end:
+        token = doc[end]
+        if token.pos_ == "PROPN" or (token.text == "-" and end + 1 < phrase.end):
+            end += 1
+        elif token.text == "(" and end + 2 < len(doc) and doc[end + 2].text == ")" and doc[end + 1].is_upper:
+            end += 3
+        else:
+            break
+    return doc[name.start : end]
+
+
+def _org_name(span: Span) -> list[Span]:
+    """'the news site Zona Kontrolya': the proper name after an organisation noun."""
+    end = span.end
+    start = end
+    while start > span.start and span.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    if start < end and start > span.start and span.doc[start - 1].lemma_.lower() in _ORG_NOUNS:
+        return [span.doc[start:end]]
+    return []
+
+
 def _titled_name(span: Span) -> list[Span]:
     """'Houthi military spokesman Abdulmalik al-Harazi': proper nouns after a role noun."""
     end = span.end
@@ -134,9 +218,15 @@ def _titled_name(span: Span) -> list[Span]:
     if end - start < 2 or start == span.start:
         return []
     before = span.doc[start - 1]
-    if before.pos_ == "NOUN" or before.lower_ in _TITLE_WORDS:
+    if (before.pos_ == "NOUN" or before.lower_ in _TITLE_WORDS) and before.lemma_.lower() not in _ORG_NOUNS:
         return [span.doc[start:end]]
     return []
+
+
+# Nouns that introduce an organisation's name, not a person's: "the news site Zona Kontrolya".
+_ORG_NOUNS = {"site", "channel", "group", "agency", "newspaper", "broadcaster", "outlet", "monitor",
+              "firm", "company", "station", "organisation", "organization", "network", "daily",
+              "tank", "institute", "party", "militia", "movement", "unit", "brigade", "service"}
 
 
 _TITLE_WORDS = {"gen", "gen.", "general", "colonel", "col.", "major", "captain", "sergeant", "lieutenant",

@@ -222,9 +222,24 @@ def add_attribution_tagger(nlp: Language, model_dir: Path | str | None = None,
             nlp.vocab.strings.add(label)
     else:
         source = spacy.load(path)
-        source.replace_listeners("tok2vec", COMPONENT, ["model.tok2vec"])
+        source.replace_listeners("tok2vec", COMPONENT, _listener_paths(source.config))
         nlp.add_pipe(COMPONENT, name=name, source=source)
     return True
+
+
+def _listener_paths(config: Config) -> list[str]:
+    """Config paths (relative to the component) of the tok2vec listeners in the tagger."""
+    found = []
+
+    def walk(node: Any, path: list[str]) -> None:
+        if isinstance(node, dict):
+            if node.get("@architectures", "").startswith("spacy.Tok2VecListener"):
+                found.append(".".join(path))
+            for key, value in node.items():
+                walk(value, [*path, key])
+
+    walk(config["components"][COMPONENT]["model"], ["model"])
+    return found
 
 
 def tagged_spans(doc: Doc, key: str = SPANS_KEY) -> list[tuple[str, int, int]]:

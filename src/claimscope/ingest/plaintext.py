@@ -30,6 +30,13 @@ from claimscope.ingest.layout import (
 from claimscope.records import Article
 
 _MAX_TEASERS = 3
+# Headings of link boxes ("Most read", "Related stories"): the lines under them are headlines.
+_LINK_LIST = re.compile(
+    r"^(most\s+(read|popular|viewed|shared)|related(\s+\w+)?|recommended(\s+for\s+you)?|"
+    r"top\s+stories|more\s+stories|latest(\s+news|\s+stories)?|you\s+may\s+also\s+like|"
+    r"see\s+also|read\s+more|more\s+on\s+this\s+\w+)\s*:?$",
+    re.IGNORECASE,
+)
 _MAX_HEADLINE_WORDS = 20
 _TEASER_OVERLAP = 0.8
 _MIN_OVERLAP_TOKENS = 5  # below this, token overlap proves nothing; only a prefix counts
@@ -169,7 +176,13 @@ def _read_head(head: list[Line], teaser_at: list[int], meta: _Meta) -> list[str]
 def _read_body(body: list[Line], meta: _Meta) -> list[str]:
     """Running-text paragraphs; subheads, trailing tags and furniture go to ``dropped``."""
     paragraphs = []
+    list_block = None  # the block of a "Most read" / "Related" box: its headlines are links
     for line in body:
+        if line.kind == FURNITURE and _LINK_LIST.match(line.text.strip()):
+            list_block = line.block
+        if line.block == list_block and not ends_sentence(line.text):
+            meta.dropped.append(line.text)
+            continue
         if line.kind == PROSE:
             paragraphs.append(line.text)
             continue
