@@ -195,6 +195,8 @@ def _verb_frame(verb: Token, unit: Span) -> Frame | None:
         subject = subjects[0]
         if subject.lower_ in {"i", "we", "you"} and _inside_quotes(verb):
             return None
+        if subject.lower_ in {"who", "which", "that", "whom"}:
+            return None  # "officials, who asked not to be named, ...": a description of the speaker
         if lemma in _SPEAKER_ONLY_VERBS and not _speaker_like(subject):
             return None  # "This information emphasizes ...": interpretation, not speech
         source = _np_range(subject)

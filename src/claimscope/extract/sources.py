@@ -82,7 +82,7 @@ def make_source(doc: Doc, token_range: tuple[int, int], memory: SpeakerMemory, *
         earlier = memory.by_surname(name)
         if earlier is not None:
             return Source(earlier.name, earlier.type, mention, earlier.description, earlier.span)
-    source_type = classify(span.text, description, is_person=is_person)
+    source_type = classify(_core_phrase(span), f"{span.text} {description or ''}", is_person=is_person)
     source = Source(name, source_type, mention, description)
     memory.remember(source, is_person=is_person)
     return source
@@ -250,9 +250,23 @@ def _clean(text: str) -> str:
     return " ".join(words).strip(" ,")
 
 
+def _core_phrase(span: Span) -> str:
+    """The head noun with its own modifiers, without clauses or prepositional phrases:
+    'Military analysts' are analysts; 'Relatives of the detained soldiers' are not soldiers."""
+    root = span.root
+    skip = {t.i for child in root.children if child.dep_ in {"prep", "relcl", "acl"}
+            for t in child.subtree}
+    return " ".join(t.text for t in span if t.i not in skip)
+
+
 def classify(text: str, description: str | None, *, is_person: bool) -> SourceType:
-    """The originating speaker's type from keywords on the phrase and its description."""
-    found = classify_keywords(f"{text} {description or ''}")
+    """The speaker's type from keywords: on the core phrase first, then on everything said
+    about the speaker (the full phrase and its description)."""
+    if description and classify_keywords(description) is SourceType.OFFICIAL_ANONYMOUS:
+        return SourceType.OFFICIAL_ANONYMOUS  # "an officer, who spoke on condition of anonymity"
+    found = classify_keywords(text)
+    if found is None and description:
+        found = classify_keywords(description)
     if found is not None:
         return found
     if re.search(r"\bspokes(man|woman|person)\b", f"{text} {description or ''}", re.I):
