@@ -419,7 +419,7 @@ def evaluate(data: Path, model_dir: Path, labels, limit: int | None = None,
             # the benchmark's role convention: a gold unit is an attribution's whole
             # (possibly discontinuous) span; each predicted span is one unit
             role = ROLE_OF[label]
-            fake = [Attribution(cue=None, content=None, **{role: (x,)}) for x in p]
+            fake = [Attribution(**{**dict.fromkeys(ROLE_OF.values()), role: (x,)}) for x in p]
             role_counts[label].update(score_role(text, list(article.attributions), fake, role, index))
 
     def table(c):

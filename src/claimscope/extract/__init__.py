@@ -15,6 +15,7 @@ from itertools import islice
 
 from spacy.language import Language
 
+from claimscope.extract import component as _component  # registers nlp.add_pipe("claimscope")
 from claimscope.extract.claims import claims_from_doc
 from claimscope.extract.nlp import load_nlp
 from claimscope.extract.sources import SpeakerMemory

@@ -163,7 +163,7 @@ SOURCE_TYPE_KEYWORDS: tuple[tuple[SourceType, tuple[str, ...]], ...] = (
                          "observatory", "study of war", "isw", "acled", "un ", "united nations",
                          "ocha", "unhcr", "who", "red cross", "icrc", "doctors", "medecins",
                          "group", "watchdog", "academic", "scholar", "organisation",
-                         "organization", "agency", "firm", "company", "consultancy")),
+                         "organization", "firm", "company", "consultancy")),
     (SourceType.MEDIA, ("news site", "news outlet", "website", "reuters", "associated press", "ap ", "afp", "bbc", "cnn", "tass",
                         "ria novosti", "interfax", "newspaper", "news agency", "outlet",
                         "times", "post", "journal", "guardian", "al jazeera", "yonhap",

@@ -251,12 +251,16 @@ def _clean(text: str) -> str:
 
 
 def _core_phrase(span: Span) -> str:
-    """The head noun with its own modifiers, without clauses or prepositional phrases:
-    'Military analysts' are analysts; 'Relatives of the detained soldiers' are not soldiers."""
-    root = span.root
-    skip = {t.i for child in root.children if child.dep_ in {"prep", "relcl", "acl"}
-            for t in child.subtree}
-    return " ".join(t.text for t in span if t.i not in skip)
+    """The head noun with its own modifiers and appositives, without clauses or prepositional
+    phrases: 'Military analysts' are analysts; 'Relatives of the detained soldiers' are not
+    soldiers; 'a volunteer group that helps soldiers leave the army' is not the army."""
+    inside = {t.i for t in span}
+
+    def clipped(token) -> bool:
+        return any(a.dep_ in {"prep", "relcl", "acl"} for a in (token, *token.ancestors)
+                   if a.i in inside and a.i != span.root.i)
+
+    return " ".join(t.text for t in span if not clipped(t)).strip(" ,")
 
 
 def classify(text: str, description: str | None, *, is_person: bool) -> SourceType:
@@ -277,16 +281,19 @@ def classify(text: str, description: str | None, *, is_person: bool) -> SourceTy
 def classify_keywords(text: str) -> SourceType | None:
     """The source type a keyword of ``text`` names, or None.
 
-    The longest matching keyword wins, so "secretary general" beats "general" and
-    "intelligence officials" are intelligence rather than anonymous officials.
+    A keyword that contains the head noun (the last word) wins over modifiers, so "military
+    analysts" are analysts and "defence ministry" beats "ministry"; otherwise the longest
+    keyword wins, so "intelligence agency" is intelligence. Anonymity overrides everything:
+    "a military source" is unnamed before it is military.
     """
     haystack = " " + re.sub(r"[^\w\s'-]", " ", text.lower()) + " "
     if any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", haystack) for m in lexicon.ANONYMOUS_MARKERS):
-        return SourceType.OFFICIAL_ANONYMOUS  # "a military source" is unnamed before military
-    best: tuple[int, int, SourceType] | None = None
+        return SourceType.OFFICIAL_ANONYMOUS
+    head_end = len(haystack.rstrip())
+    best: tuple[bool, int, int, SourceType] | None = None
     for rank, (source_type, keywords) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
         for keyword in keywords:
-            if re.search(rf"(?<![\w-]){re.escape(keyword.strip())}(?:s|es)?(?![\w-])", haystack):
-                candidate = (len(keyword.strip()), -rank, source_type)
-                best = candidate if best is None or candidate[:2] > best[:2] else best
-    return best[2] if best is not None else None
+            for match in re.finditer(rf"(?<![\w-]){re.escape(keyword.strip())}(?:s|es)?(?![\w-])", haystack):
+                candidate = (match.end() == head_end, len(keyword.strip()), -rank, source_type)
+                best = candidate if best is None or candidate[:3] > best[:3] else best
+    return best[3] if best is not None else None
