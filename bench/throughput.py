@@ -278,7 +278,9 @@ def profile_claimscope(folder: Path, work: Path, nlp: Any, batch_size: int,
         profiler.disable()
     stats = pstats.Stats(profiler)
     entries = stats.stats  # type: ignore[attr-defined]
-    profiled = sum(tt for (_cc, _nc, tt, _ct, _callers) in entries.values())
+    # Own times add up to the profiled run; a cumulative time can exceed that a little.
+    profiled = max(sum(tt for (_cc, _nc, tt, _ct, _callers) in entries.values()),
+                   max(ct for (_cc, _nc, _tt, ct, _callers) in entries.values()))
     lines.append(f"cProfile (n_process=1, profiler overhead included): {profiled:.2f} s "
                  "of own time; top functions by own time:")
     top = sorted(entries.items(), key=lambda kv: -kv[1][2])[:15]
@@ -286,7 +288,14 @@ def profile_claimscope(folder: Path, work: Path, nlp: Any, batch_size: int,
         where = _short_path(filename, line)
         lines.append(f"  {100 * own / profiled:5.1f} %  own {own:6.2f} s  cum {cumulative:6.2f} s"
                      f"  {calls:>8} calls  {name}  {where}")
-    lines.append("  by package (own time):")
+    lines.append("  claimscope functions by cumulative time:")
+    ours = [(key, value) for key, value in entries.items() if "claimscope/" in key[0]]
+    for (filename, line, name), (_cc, calls, _own, cumulative, _callers) in sorted(
+        ours, key=lambda kv: -kv[1][3]
+    )[:12]:
+        lines.append(f"  {100 * cumulative / profiled:5.1f} %  cum {cumulative:6.2f} s"
+                     f"  {calls:>8} calls  {name}  {_short_path(filename, line)}")
+    lines.append("  by package (own time; spaCy's Cython is profiled per Token, so inflated):")
     buckets: dict[str, float] = {}
     for (filename, _line, name), (_cc, _nc, own, _ct, _callers) in entries.items():
         bucket = _bucket(filename, name)
@@ -302,6 +311,8 @@ def _short_path(filename: str, line: int) -> str:
     for marker in ("site-packages/", "src/"):
         if marker in filename:
             return f"{filename.split(marker, 1)[1]}:{line}"
+    if filename.endswith((".pyx", ".pxd")):
+        return f"{filename}:{line}"  # Cython: already relative ("spacy/tokens/doc.pyx")
     return f"{Path(filename).name}:{line}"
 
 
@@ -316,7 +327,7 @@ def _bucket(filename: str, name: str) -> str:
     if "claimscope/" in path:
         return "claimscope (other)"
     for package in ("spacy", "thinc", "numpy", "sqlalchemy", "langdetect", "dateutil", "tld"):
-        if f"site-packages/{package}" in path:
+        if f"site-packages/{package}/" in path or path.startswith(f"{package}/"):
             return package
     if filename == "~":
         if "sqlite3" in name:
@@ -356,9 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         ours, summaries = claimscope_side(folder, work, args.n_process, args.batch_size,
                                           nlp, args.model)
         sides = [
-            Side("claimscope ingest+extract+store", args.n_process, ours, []),
-            Side("plain spaCy nlp.pipe", 1, spacy_side(texts, nlp, 1, None), []),
-            Side("plain spaCy nlp.pipe", 2, spacy_side(texts, nlp, 2, args.batch_size), []),
+            Side("claimscope job", args.n_process, ours, []),
+            Side("spaCy nlp.pipe", 1, spacy_side(texts, nlp, 1, None), []),
+            Side("spaCy nlp.pipe", 2, spacy_side(texts, nlp, 2, args.batch_size), []),
         ]
 
         # Warm-up: every side once on a few documents (lazy imports, caches, first fork).
@@ -385,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for side in sides:
         rate = n / side.best
-        rows.append([side.label, side.processes, n, words, f"{side.best:.2f}", f"{rate:.2f}",
+        rows.append([side.label, side.processes, n, f"{words:,}", f"{side.best:.2f}", f"{rate:.2f}",
                      f"{words / side.best:,.0f}", f"{rate / plain_rate:.2f}"])
     print_table(
         f"Throughput, {n} documents, {words:,} words (best of {args.rounds} rounds)",
@@ -397,9 +408,16 @@ def main(argv: list[str] | None = None) -> int:
     last = summaries[-1]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     notes = [
+        (
+            "claimscope job = ingest + extract + store: pipeline.run over the files into a "
+            "fresh SQLite store; spaCy nlp.pipe = the same model on the raw texts in memory "
+            "(1 process: default batch size; 2 processes: --batch-size)"
+        ),
         f"documents: {described}; --limit {args.limit}",
-        f"model: {model_name(args.model)} (load {load_seconds:.1f} s, untimed); "
-        f"CPU cores available: {cores}",
+        (
+            f"model: {model_name(args.model)} (load {load_seconds:.1f} s, untimed); "
+            f"CPU cores available: {cores}"
+        ),
         "rounds (s): " + "; ".join(
             f"{s.label} x{s.processes}: " + ", ".join(f"{t:.2f}" for t in s.seconds)
             for s in sides),
@@ -407,8 +425,10 @@ def main(argv: list[str] | None = None) -> int:
         f"rejected {len(last.rejected)}"
         + (" (repeated copies share an article id: the store replaces them)"
            if len({d.text for d in docs}) < n else ""),
-        f"aim: claimscope (n_process={args.n_process}) / plain spaCy (1 process) >= {AIM}: "
-        f"ratio {ratio:.2f} -> {'met' if ratio >= AIM else 'NOT met'}",
+        (
+            f"aim: claimscope job (n_process={args.n_process}) / spaCy (1 process) >= {AIM}, "
+            f"using both cores: ratio {ratio:.2f} -> {'met' if ratio >= AIM else 'NOT met'}"
+        ),
     ]
     if last.rejected:
         codes = sorted({r.code for r in last.rejected})

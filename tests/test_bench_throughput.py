@@ -38,4 +38,4 @@ def test_throughput_reports_one_json_line(tmp_path, capsys):
     for key in KEYS:
         assert figures[key] > 0, key
     assert abs(figures["ratio"] - figures["docs_per_s"] / figures["spacy_docs_per_s"]) < 0.05
-    assert any("claimscope ingest+extract+store" in line for line in lines)
+    assert any("claimscope job" in line for line in lines)

@@ -114,3 +114,9 @@ def test_ids_are_deterministic():
     text = "The ministry said that 30 soldiers were captured."
     first = [c.id for c in claims(text)]
     assert first == [c.id for c in claims(text)]
+
+
+def test_headline_style_colon_attribution():
+    claim = only(claims("Kremlin: No troops crossed the border into the Kharkiv region."), "No troops")
+    assert claim.source.name == "Kremlin" and claim.cue.text == ":"
+    assert claim.source.type.value == "government"

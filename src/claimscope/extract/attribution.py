@@ -68,7 +68,7 @@ def find_frames(doc: Doc) -> list[Frame]:
 
 
 def _frames_in(unit: Span) -> list[Frame]:
-    frames = []
+    frames = [frame] if (frame := _colon_frame(unit)) is not None else []
     for token in unit:
         if token.lower_ == "according" and token.i + 1 < unit.end and token.nbor(1).lower_ == "to":
             frame = _according_to(token, unit)
@@ -125,6 +125,25 @@ def _according_to(token: Token, unit: Span) -> Frame | None:
     content = right if (right[1] - right[0]) >= (left[1] - left[0]) else left
     frame = Frame(cue=(token.i, to.i + 1), cue_lemma="according to", content=_trim(unit.doc, content),
                   source=source)
+    _mark(frame, unit.doc)
+    return frame if frame.content[1] > frame.content[0] else None
+
+
+def _colon_frame(unit: Span) -> Frame | None:
+    """'Kremlin: No troops crossed the border' — a headline or lead that names its speaker
+    before a colon, with no verb of its own."""
+    tokens = [t for t in unit if not t.is_space]
+    colon = next((t for t in tokens[:7] if t.text == ":"), None)
+    if colon is None or colon.i == tokens[0].i:
+        return None
+    speaker = unit.doc[tokens[0].i : colon.i]
+    after = unit.doc[colon.i + 1 : unit.end]
+    if (any(t.pos_ in {"VERB", "AUX"} for t in speaker) or not speaker[0].is_title
+            or sum(t.is_alpha for t in after) < 3 or speaker[-1].pos_ not in {"PROPN", "NOUN"}):
+        return None
+    frame = Frame(cue=(colon.i, colon.i + 1), cue_lemma=":",
+                  content=_trim(unit.doc, (after.start_char, after.end_char)),
+                  source=(speaker.start, speaker.end))
     _mark(frame, unit.doc)
     return frame if frame.content[1] > frame.content[0] else None
 
