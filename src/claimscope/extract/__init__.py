@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from claimscope.extract import component as _component  # registers nlp.add_pipe("claimscope")
 from claimscope.extract.claims import claims_from_doc
-from claimscope.extract.nlp import load_nlp
+from claimscope.extract.nlp import forget_text, load_nlp
 from claimscope.extract.sources import SpeakerMemory
 from claimscope.records import Article, Claim, Extraction, Origin
 
@@ -130,6 +130,8 @@ def _extraction(article: Article, doc, extra_docs) -> Extraction:
     for field, origin, extra_doc in extra_docs:
         for claim in claims_from_doc(extra_doc, article, field=field, origin=origin, memory=memory):
             others.append(replace(claim, restates=_restated(claim, body)))
+        forget_text(extra_doc)
+    forget_text(doc)
     return Extraction(article=article, claims=tuple(body + others))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from claimscope.extract import lexicon
+from claimscope.extract.nlp import text_of
 
 _QUOTES = {'"', "“", "”", "``", "''", "«", "»"}
 _OPEN_QUOTES = {"“", "«", "``"}
@@ -103,7 +104,7 @@ def _reported_speaker(inner: Frame, outer: Frame, doc: Doc) -> bool:
     if inner.source is None or doc[inner.source[0]].pos_ == "PRON" or outer.source is None:
         return False
     opening = doc[inner.source[0]].idx
-    between = doc.text[outer.content[0] : opening].strip().lower()
+    between = text_of(doc)[outer.content[0] : opening].strip().lower()
     return between in {"", "that"}
 
 
@@ -436,7 +437,7 @@ def _relay_in(tokens) -> tuple[int, int] | None:
 def _adjacent_quote(verb: Token, unit: Span) -> tuple[int, int] | None:
     """A quotation in the same sentence as the cue but outside its subtree: 'He said: "..."'."""
     doc = verb.doc
-    text = doc.text
+    text = text_of(doc)
     start, end = unit.start_char, unit.end_char
     ranges = _quote_ranges(text, start, end)
     verb_char = verb.idx
@@ -469,7 +470,7 @@ def _quote_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _inside_quotes(token: Token) -> bool:
-    before = token.doc.text[token.sent.start_char : token.idx]
+    before = text_of(token.doc)[token.sent.start_char : token.idx]
     opened = before.count("“") + before.count('"') % 2
     closed = before.count("”")
     return (before.count('"') % 2 == 1) or opened - closed - (before.count('"') % 2) > 0
@@ -481,7 +482,7 @@ def _inside_quotes(token: Token) -> bool:
 def _extend_open_quotes(doc: Doc, frames: list[Frame]) -> None:
     """A quotation is one content even when it runs over several sentences: a content that
     opens a quote runs on to its close, one that closes a quote runs back to its opening."""
-    text = doc.text
+    text = text_of(doc)
     for frame in frames:
         start, end = frame.content
         paragraph_start = text.rfind("\n\n", 0, start) + 1
@@ -535,10 +536,10 @@ def _continued_quotes(doc: Doc, frames: list[Frame]) -> list[Frame]:
         if any(unit.start_char <= f.cue_char < unit.end_char for f in frames):
             continue
         previous = units[index - 1]
-        if "\n\n" in doc.text[previous.end_char : unit.start_char]:
+        if "\n\n" in text_of(doc)[previous.end_char : unit.start_char]:
             continue
         speaker = next((f for f in frames if previous.start_char <= f.cue_char < previous.end_char), None)
-        if speaker is None or not _quoted(doc.text, speaker.content):
+        if speaker is None or not _quoted(text_of(doc), speaker.content):
             continue
         content = _trim(doc, (unit.start_char, unit.end_char))
         frame = Frame(cue=speaker.cue, cue_lemma=speaker.cue_lemma, content=content,
@@ -606,7 +607,7 @@ def _subtree_range(token: Token) -> tuple[int, int]:
 
 def _chars(doc: Doc, start_token: int, end_token: int) -> tuple[int, int]:
     if end_token <= start_token:
-        return (doc[start_token].idx if start_token < len(doc) else len(doc.text),) * 2
+        return (doc[start_token].idx if start_token < len(doc) else len(text_of(doc)),) * 2
     last = doc[end_token - 1]
     return doc[start_token].idx, last.idx + len(last)
 
@@ -615,7 +616,7 @@ def _chars(doc: Doc, start_token: int, end_token: int) -> tuple[int, int]:
 
 def _trim(doc: Doc, char_range: tuple[int, int]) -> tuple[int, int]:
     start, end = char_range
-    text = doc.text
+    text = text_of(doc)
     while start < end and text[start] in " \t\n,;:—–":
         start += 1
     while end > start and text[end - 1] in " \t\n,;:—–":

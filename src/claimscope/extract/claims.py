@@ -11,6 +11,7 @@ from datetime import datetime
 from spacy.tokens import Doc, Span
 
 from claimscope.extract import lexicon
+from claimscope.extract.nlp import text_of
 from claimscope.extract.attribution import Frame, find_frames, sentence_units
 from claimscope.extract.certainty import Wording, decide
 from claimscope.extract.figures import find_figures
@@ -131,9 +132,9 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         wording = replace(wording, conjecture=True)
     certainty = decide(wording)
     cue_chars = (doc[frame.cue[0]].idx, doc[frame.cue[1] - 1].idx + len(doc[frame.cue[1] - 1]))
-    cue = TextSpan(cue_chars[0] + offset, cue_chars[1] + offset, doc.text[cue_chars[0]:cue_chars[1]], field)
+    cue = TextSpan(cue_chars[0] + offset, cue_chars[1] + offset, text_of(doc)[cue_chars[0]:cue_chars[1]], field)
     content = TextSpan(content_chars[0] + offset, content_chars[1] + offset,
-                       doc.text[content_chars[0]:content_chars[1]], field)
+                       text_of(doc)[content_chars[0]:content_chars[1]], field)
     figures = find_figures(content_span, field=field, offset=offset) if content_span is not None else ()
     times = find_times(sentence, published=article.published, field=field, offset=offset)
     confidence = CONFIDENCE_VERB_FRAME
@@ -202,7 +203,7 @@ def _outlet_claim(doc: Doc, unit: Span, article: Article, outlet_source: Source,
     wording = Wording(frozenset(lemmas), unit.text.lower(), None, disclaimed=_in_ranges(chars[0], disclaimed),
                       conjecture=conjecture)
     certainty = decide(wording)
-    content = TextSpan(chars[0] + offset, chars[1] + offset, doc.text[chars[0]:chars[1]], field)
+    content = TextSpan(chars[0] + offset, chars[1] + offset, text_of(doc)[chars[0]:chars[1]], field)
     figures = find_figures(content_span, field=field, offset=offset) if kind is ClaimKind.EVENT else ()
     times = find_times(unit, published=published, field=field, offset=offset)
     cue = _hedge_cue(unit, field, offset)
@@ -263,10 +264,10 @@ def _disclaimed_ranges(doc: Doc, units: list[Span]) -> list[tuple[int, int]]:
         text = unit.text.lower()
         if not any(phrase in text for phrase in lexicon.UNVERIFIED_PHRASES):
             continue
-        paragraph_start = doc.text.rfind("\n\n", 0, unit.start_char)
+        paragraph_start = text_of(doc).rfind("\n\n", 0, unit.start_char)
         paragraph_start = 0 if paragraph_start == -1 else paragraph_start
         if unit.start_char - paragraph_start < 3:  # the disclaimer opens its paragraph
-            previous = doc.text.rfind("\n\n", 0, max(paragraph_start - 1, 0))
+            previous = text_of(doc).rfind("\n\n", 0, max(paragraph_start - 1, 0))
             paragraph_start = 0 if previous == -1 else previous
         ranges.append((paragraph_start, unit.end_char))
     return ranges
@@ -323,7 +324,7 @@ def _lemmas(span: Span | None) -> set[str]:
 
 def _trimmed_chars(doc: Doc, span: Span) -> tuple[int, int]:
     start, end = span.start_char, span.end_char
-    text = doc.text
+    text = text_of(doc)
     while end > start and text[end - 1] in " \n\t,.;:":
         end -= 1
     while start < end and text[start] in " \n\t":

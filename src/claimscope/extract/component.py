@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimscope.extract.claims import claims_from_doc
+from claimscope.extract.nlp import forget_text
 from claimscope.ingest.ids import article_id, fingerprint
 from claimscope.records import Article, Claim, claim_from_plain, to_plain
 
@@ -44,6 +45,7 @@ class ClaimscopeComponent:
         article = Article(id=article_id(url=None, text=doc.text), text=doc.text, outlet=self.outlet,
                           published=published, fingerprint=fingerprint(doc.text))
         doc.user_data[_KEY] = [to_plain(claim) for claim in claims_from_doc(doc, article)]
+        forget_text(doc)
         return doc
 
 

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 from text_to_num import text2num
 
 from claimscope.extract import lexicon
+from claimscope.extract.nlp import text_of
 from claimscope.records import Figure, FigureType, TextSpan
 
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
@@ -42,7 +43,7 @@ def find_figures(doc_span: Span, *, field: str = "text", offset: int = 0) -> tup
         start_char = doc_span.doc[count.start].idx
         end_char = doc_span.doc[count.end - 1].idx + len(doc_span.doc[count.end - 1])
         span = TextSpan(start_char + offset, end_char + offset,
-                        doc_span.doc.text[start_char:end_char], field)
+                        text_of(doc_span.doc)[start_char:end_char], field)
         figures.append(Figure(figure_type, count.low, count.best, count.high, count.approx, span,
                               qualifier=count.qualifier))
     return tuple(_dedupe(figures))
@@ -112,9 +113,16 @@ def _counts(doc_span: Span) -> list[Count]:
     return counts
 
 
+_VAGUE = sorted(((phrase.split(), values) for phrase, values in lexicon.VAGUE_COUNTS.items()),
+                key=lambda item: -len(item[0]))
+_VAGUE_FIRST_WORDS = {words[0] for words, _ in _VAGUE}
+
+
 def _vague_at(doc, i: int, limit: int) -> Count | None:
-    for phrase, (low, best, high) in sorted(lexicon.VAGUE_COUNTS.items(), key=lambda p: -len(p[0])):
-        words = phrase.split()
+    if doc[i].lower_ not in _VAGUE_FIRST_WORDS:
+        return None
+    for words, (low, best, high) in _VAGUE:
+        phrase = " ".join(words)
         if i + len(words) > limit:
             continue
         if [t.lower_ for t in doc[i : i + len(words)]] != words:

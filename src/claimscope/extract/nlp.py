@@ -36,6 +36,22 @@ def load_nlp(name: str | None = None) -> Language:
     return nlp
 
 
+_TEXT_KEY = "claimscope.text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy rebuilds it from every token on each access, which made
+    claim extraction quadratic in the length of an article. Call ``forget_text`` when done."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def forget_text(doc: Doc) -> None:
+    doc.user_data.pop(_TEXT_KEY, None)
+
+
 @Language.component("cs_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence; the parser otherwise runs a heading or a

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from claimscope.extract import lexicon
+from claimscope.extract.nlp import text_of
 from claimscope.extract.attribution import mention_range
 from claimscope.records import Source, SourceType, TextSpan
 
@@ -143,8 +145,8 @@ def _name_and_description(span: Span) -> tuple[str, str | None, bool]:
     if names:
         name_span = _extend_name(max(names, key=len), span)
         name = _strip_titles(name_span.text)
-        rest = (span.doc.text[span.start_char : name_span.start_char] + " "
-                + span.doc.text[name_span.end_char : span.end_char])
+        rest = (text_of(span.doc)[span.start_char : name_span.start_char] + " "
+                + text_of(span.doc)[name_span.end_char : span.end_char])
         return name, _clean(rest) or None, bool(people)
     relative = next((t for t in span if t.dep_ in {"relcl", "acl"} and t.i > span.start), None)
     if relative is not None:
@@ -278,6 +280,20 @@ def classify(text: str, description: str | None, *, is_person: bool) -> SourceTy
     return SourceType.POLITICIAN if is_person else SourceType.GOVERNMENT
 
 
+def _keyword_pattern(words) -> re.Pattern[str]:
+    alternatives = sorted({w.strip() for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?:s|es)?(?![\w-])")
+
+
+_ANONYMOUS_PATTERN = _keyword_pattern(lexicon.ANONYMOUS_MARKERS)
+_KEYWORD_PATTERN = _keyword_pattern(k for _, words in lexicon.SOURCE_TYPE_KEYWORDS for k in words)
+_KEYWORD_TYPE: dict[str, tuple[int, SourceType]] = {}
+for _rank, (_type, _words) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
+    for _word in _words:
+        _KEYWORD_TYPE.setdefault(_word.strip(), (_rank, _type))
+
+
+@lru_cache(maxsize=4096)
 def classify_keywords(text: str) -> SourceType | None:
     """The source type a keyword of ``text`` names, or None.
 
@@ -287,13 +303,12 @@ def classify_keywords(text: str) -> SourceType | None:
     "a military source" is unnamed before it is military.
     """
     haystack = " " + re.sub(r"[^\w\s'-]", " ", text.lower()) + " "
-    if any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", haystack) for m in lexicon.ANONYMOUS_MARKERS):
+    if _ANONYMOUS_PATTERN.search(haystack):
         return SourceType.OFFICIAL_ANONYMOUS
     head_end = len(haystack.rstrip())
     best: tuple[bool, int, int, SourceType] | None = None
-    for rank, (source_type, keywords) in enumerate(lexicon.SOURCE_TYPE_KEYWORDS):
-        for keyword in keywords:
-            for match in re.finditer(rf"(?<![\w-]){re.escape(keyword.strip())}(?:s|es)?(?![\w-])", haystack):
-                candidate = (match.end() == head_end, len(keyword.strip()), -rank, source_type)
-                best = candidate if best is None or candidate[:3] > best[:3] else best
+    for match in _KEYWORD_PATTERN.finditer(haystack):
+        rank, source_type = _KEYWORD_TYPE[match.group(1)]
+        candidate = (match.end() == head_end, len(match.group(1)), -rank, source_type)
+        best = candidate if best is None or candidate[:3] > best[:3] else best
     return best[3] if best is not None else None

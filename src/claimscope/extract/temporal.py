@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 from spacy.tokens import Span
 
+from claimscope.extract.nlp import text_of
 from claimscope.records import TextSpan, TimeExpr, TimePrecision
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -50,7 +51,7 @@ def find_times(sentence: Span, *, published: datetime | None, field: str = "text
         if ent.start > sentence.start and ent.doc[ent.start - 1].lower_ in _PREPOSITIONS:
             start = ent.doc[ent.start - 1].idx  # "on Monday", "in 2023": the phrase as written
         taken.append((start, ent.end_char))
-        phrase = ent.doc.text[start : ent.end_char]
+        phrase = text_of(ent.doc)[start : ent.end_char]
         span = TextSpan(start + offset, ent.end_char + offset, phrase, field)
         found.append(resolve(phrase, published, span))
     return tuple(sorted(found, key=lambda t: t.span.start))
