@@ -44,6 +44,7 @@ class Frame:
     anonymous: bool = False  # "speaking on condition of anonymity" beside the cue
     via: Frame | None = None  # the relaying frame: "a lawmaker said the NIS estimated ..."
     cue_char: int = -1  # character offset of the cue's first token
+    tagged: bool = False  # found by the trained tagger, not by the rules
 
 
 def sentence_units(doc: Doc) -> list[Span]:
@@ -65,6 +66,9 @@ def find_frames(doc: Doc) -> list[Frame]:
         frames.extend(_outermost(unit_frames, unit.doc))
     _extend_open_quotes(doc, frames)
     frames.extend(_continued_quotes(doc, frames))
+    from claimscope.extract.tagged import tagged_frames  # imports this module
+
+    frames.extend(tagged_frames(doc, frames))
     return sorted(frames, key=lambda f: f.content[0])
 
 

@@ -34,6 +34,7 @@ CONFIDENCE_VERB_FRAME = 0.85
 CONFIDENCE_PRONOUN = 0.75
 CONFIDENCE_QUOTE_CONTINUATION = 0.7
 CONFIDENCE_OUTLET = 0.6
+CONFIDENCE_TAGGED = 0.55  # the tagger's cue precision on PolNeAR dev is about 0.7
 MIN_OUTLET_WORDS = 5
 
 _CHANNEL_NOTE = re.compile(
@@ -142,6 +143,8 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         confidence = CONFIDENCE_PRONOUN
     if frame.quote_continuation:
         confidence = CONFIDENCE_QUOTE_CONTINUATION
+    if frame.tagged:
+        confidence = CONFIDENCE_TAGGED
     return Claim(
         id=_claim_id(article.id, content), article_id=article.id, content=content, source=source,
         cue=cue, certainty=certainty, kind=kind, chain=tuple(chain),

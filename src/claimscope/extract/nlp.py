@@ -18,6 +18,9 @@ def model_name(name: str | None = None) -> str:
     return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
+TAGGER_ENV = "CLAIMSCOPE_TAGGER"
+
+
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None) -> Language:
     """The spaCy pipeline named by ``name``, $CLAIMSCOPE_MODEL or the default, loaded once.
@@ -33,6 +36,12 @@ def load_nlp(name: str | None = None) -> Language:
         nlp = spacy.load(resolved)
     if "cs_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("cs_paragraphs", before="parser")
+    if os.environ.get(TAGGER_ENV, "1") != "0":
+        # The trained attribution tagger ships in the package; CLAIMSCOPE_TAGGER=0 runs the
+        # rules alone (the benchmark's "rules only" row).
+        from claimscope.extract.trained import add_attribution_tagger
+
+        add_attribution_tagger(nlp)
     return nlp
 
 
