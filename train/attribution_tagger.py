@@ -354,7 +354,15 @@ def pack(best: Path, out: Path) -> None:
     nlp.meta.update({"name": "claimscope_attribution_tagger", "version": "0.1.0",
                      "description": "PolNeAR-trained CUE/SOURCE/CONTENT span tagger; "
                                     "writes doc.spans['cs_attribution']"})
+    out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
+    # no machine-specific paths in the shipped config (they are only used by training)
+    from thinc.api import Config
+
+    config = Config().from_disk(out / "config.cfg", interpolate=False)
+    for key in ("train", "dev", "base"):
+        config["paths"][key] = None
+    config.to_disk(out / "config.cfg")
     (out / trained.TOK2VEC_HASH_FILE).write_text(ours + "\n")
 
 
