@@ -448,3 +448,20 @@ def test_golden(slug: str) -> None:
     problems = check_extraction(case, claims)
     if problems:
         pytest.fail(failure_report(case, problems, claims), pytrace=False)
+
+
+@pytest.mark.parametrize("slug", case_slugs())
+def test_spans_are_well_formed(slug: str) -> None:
+    """Every span of every claim is non-empty, inside its text, and says what the text says."""
+    case = load_case(slug)
+    extraction = extract_case(case)
+    fields = {"text": extraction.article.text, "title": extraction.article.title or ""}
+    for claim in extraction.claims:
+        spans = [claim.content, claim.cue, claim.source.span]
+        spans += [f.span for f in claim.figures] + [t.span for t in claim.times]
+        for span in filter(None, spans):
+            text = fields.get(span.field)
+            if text is None:
+                continue  # teaser fields index into Article.teasers
+            assert 0 <= span.start < span.end <= len(text), (slug, claim.id, span)
+            assert text[span.start : span.end] == span.text, (slug, claim.id, span)

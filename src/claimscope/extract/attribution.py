@@ -23,6 +23,7 @@ _CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
 # Verbs that report speech only when a speaker is their subject; with an abstract subject
 # ("the data show", "this underscores") they are the outlet's analysis.
 _SPEAKER_ONLY_VERBS = lexicon.ANALYSIS_VERBS | {"show", "suggest", "indicate", "mark", "stress", "note", "point"}
+_MIN_CONTENT_CHARS = 2  # a cue with nothing after it ("..., he added.") reports nothing
 _RELAY_VERBS = {"cite", "relay", "quote", "repeat", "pick", "broadcast", "carry", "publish", "air",
                 "share", "amplify"}
 _SPEAKER_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -69,6 +70,7 @@ def find_frames(doc: Doc) -> list[Frame]:
     from claimscope.extract.tagged import tagged_frames  # imports this module
 
     frames.extend(tagged_frames(doc, frames))
+    frames = [f for f in frames if f.content[1] - f.content[0] >= _MIN_CONTENT_CHARS]
     return sorted(frames, key=lambda f: f.content[0])
 
 
@@ -494,7 +496,7 @@ def _extend_open_quotes(doc: Doc, frames: list[Frame]) -> None:
         paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
         before = text[paragraph_start:start]
         if _open_quote_before(before) and (opener := _last_opener(before)) is not None:
-            start = paragraph_start + opener + 1
+            start = min(paragraph_start + opener + 1, end)
         segment = text[start:end]
         if _unclosed(segment):
             closer = _next_closer(text, end, paragraph_end)
