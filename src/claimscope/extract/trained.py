@@ -132,7 +132,7 @@ class AttributionTagger(EntityRecognizer):
         error_handler = self.get_error_handler()
         try:
             self._tag([doc])
-        except Exception as e:  # pragma: no cover - spaCy's error-handler protocol
+        except Exception as e:  # noqa: BLE001  # pragma: no cover - spaCy's error-handler protocol
             error_handler(self.name, self, [doc], e)
         return doc
 
@@ -145,7 +145,7 @@ class AttributionTagger(EntityRecognizer):
                 for sub in minibatch(by_length, size=max(batch_size // 4, 2)):
                     self._tag(list(sub))
                 yield from batch_in_order
-            except Exception as e:  # pragma: no cover
+            except Exception as e:  # noqa: BLE001  # pragma: no cover - spaCy's error-handler protocol
                 error_handler(self.name, self, batch_in_order, e)
 
 
