@@ -120,3 +120,10 @@ def test_headline_style_colon_attribution():
     claim = only(claims("Kremlin: No troops crossed the border into the Kharkiv region."), "No troops")
     assert claim.source.name == "Kremlin" and claim.cue.text == ":"
     assert claim.source.type.value == "government"
+
+
+def test_interpretive_verb_without_a_speaker_stays_analysis():
+    found = claims("A mercenary said that eight soldiers died. "
+                   "This information, shared on social media, further emphasizes the challenges these troops face.")
+    claim = only(found, "the challenges")
+    assert claim.kind.value == "analysis" and claim.cue is None

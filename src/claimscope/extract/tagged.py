@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from claimscope.extract.attribution import Frame, mention_range, sentence_units
+from claimscope.extract.attribution import (
+    _SPEAKER_ONLY_VERBS,
+    Frame,
+    mention_range,
+    sentence_units,
+)
 from claimscope.extract.nlp import text_of
 
 SPANS_KEY = "cs_attribution"
@@ -47,6 +52,8 @@ _MAX_SOURCE_TOKENS = 12
 def _acceptable(frame: Frame, others: list[Frame]) -> bool:
     if frame.cue_lemma in _NOT_STATEMENTS:
         return False
+    if frame.cue_lemma in _SPEAKER_ONLY_VERBS and frame.source is None:
+        return False  # no speaker: "This information further emphasizes ..." is analysis
     if frame.source is not None and frame.source[1] - frame.source[0] > _MAX_SOURCE_TOKENS:
         return False
     start, end = frame.content
