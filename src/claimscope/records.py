@@ -163,10 +163,90 @@ class Article:
     dropped: tuple[str, ...] = ()  # furniture lines removed at ingest, kept for audit
 
 
+class ActorRole(StrEnum):
+    """What kind of actor takes part in an event (mapped to ACLED's inter codes on export)."""
+
+    STATE_FORCES = "state_forces"
+    INTELLIGENCE = "intelligence"
+    GOVERNMENT = "government"
+    POLICE = "police"
+    REBELS = "rebels"
+    MILITIA = "militia"
+    PMC = "pmc"  # private military companies and mercenaries
+    PROTESTERS = "protesters"
+    RIOTERS = "rioters"
+    CIVILIANS = "civilians"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A participant in an event: the mention as written, then (after resolve) who it is."""
+
+    text: str  # "Pyongyang's soldiers"
+    span: TextSpan | None
+    name: str | None = None  # normalised: "North Korean military"
+    country: str | None = None  # ISO 3166-1 alpha-2: "KP"
+    role: ActorRole | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened; ``precision`` follows ACLED's geo_precision (1 town,
+    2 near a town or part of a region, 3 region or larger)."""
+
+    text: str  # as written: "the Kursk region", "near the village of Plekhovo"
+    span: TextSpan | None
+    name: str | None = None  # gazetteer name: "Kursk Oblast"
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    admin1_code: str | None = None  # ISO 3166-2: "RU-KRS"
+    admin2: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: int | None = None
+    feature: str | None = None  # "town" | "region" | "country"
+    geonameid: int | None = None
+    note: str | None = None  # why the precision is coarser than the text ("village not in gazetteer")
+
+
+@dataclass(frozen=True, slots=True)
+class EventTime:
+    """When an event happened, resolved against publication time. Unknown dates say so
+    (``precision`` UNKNOWN with a note) instead of borrowing the publication date."""
+
+    start: date | None
+    end: date | None
+    precision: TimePrecision
+    span: TextSpan | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    article_id: str
+    code: str  # our ontology key: "troop_deployment"
+    event_type: str  # ACLED event type: "Strategic developments"
+    sub_event_type: str  # ACLED sub-event type
+    plover: str  # PLOVER event type: "MOBILIZE"
+    trigger: TextSpan
+    certainty: Certainty  # carried over from the claims that report it (the strongest wording)
+    time: EventTime
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    associated: tuple[Actor, ...] = ()
+    targets: tuple[Actor, ...] = ()
+    place: Place | None = None
+    figures: tuple[Figure, ...] = ()
+    claim_ids: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     article: Article
     claims: tuple[Claim, ...]
+    events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,15 +277,20 @@ def _plain(value: Any) -> Any:
 
 
 __all__ = [
+    "Actor",
+    "ActorRole",
     "Article",
     "Certainty",
     "ChainLink",
     "Claim",
     "ClaimKind",
+    "Event",
+    "EventTime",
     "Extraction",
     "Figure",
     "FigureType",
     "Origin",
+    "Place",
     "Rejected",
     "Source",
     "SourceType",
