@@ -36,7 +36,7 @@ def test_articles_claims_and_rejections_are_stored(store):
         progress=seen.append,
     )
     assert (summary.articles, summary.claims, summary.rejected) == (3, 3, (rejected,))
-    assert store.counts() == {"articles": 3, "claims": 3, "rejections": 1}
+    assert store.counts() == {"articles": 3, "claims": 3, "events": 0, "rejections": 1}
     assert seen[2] == rejected and len(seen) == 4
     assert summary.seconds >= 0
 

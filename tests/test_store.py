@@ -44,7 +44,7 @@ def test_claims_keep_extraction_order(store):
 def test_reingest_replaces_never_duplicates(store):
     store.write(extraction())
     store.write(extraction())
-    assert store.counts() == {"articles": 1, "claims": 3, "rejections": 0}
+    assert store.counts() == {"articles": 1, "claims": 3, "events": 0, "rejections": 0}
     # A claim the extractor no longer finds goes away with the old version.
     fewer = replace(extraction(), claims=(mercenary_claim(),))
     store.write(fewer)
@@ -136,7 +136,7 @@ def test_reopen_keeps_data(tmp_path):
 def test_migrations_match_schema(store):
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         assert compare_metadata(context, metadata) == []
 
 

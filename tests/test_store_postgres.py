@@ -53,7 +53,7 @@ def pg_store(pg_schema):
 def test_round_trip_and_upsert(pg_store):
     pg_store.write(extraction())
     pg_store.write(extraction())
-    assert pg_store.counts() == {"articles": 1, "claims": 3, "rejections": 0}
+    assert pg_store.counts() == {"articles": 1, "claims": 3, "events": 0, "rejections": 0}
     stored = pg_store.article("a1")
     assert stored.article == extraction().article
     assert sorted(stored.claims, key=lambda c: c.id) == sorted(

@@ -1,4 +1,4 @@
-"""The ``claimscope`` command: ingest articles, list and export claims, show an article.
+"""The ``claimscope`` command: ingest articles, list and export claims and events, show an article.
 
 User mistakes (a bad ``--db``, a missing model, an unknown article) end with one line on
 stderr and exit status 2 (1 for "nothing found" and ``--strict``), never a traceback.
@@ -7,6 +7,7 @@ stderr and exit status 2 (1 for "nothing found" and ``--strict``), never a trace
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
@@ -66,6 +67,17 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
     PARQUET = "parquet"
+    ACLED = "acled"
+    UCDP = "ucdp"
+    GEOJSON = "geojson"
+
+
+class ExportWhat(StrEnum):
+    CLAIMS = "claims"
+    EVENTS = "events"
+
+
+CLAIM_FORMATS = {ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.PARQUET}
 
 
 def _out() -> Console:
@@ -196,6 +208,40 @@ def claims(
 
 
 @app.command()
+def events(
+    db: Db = None,
+    code: Annotated[str | None, typer.Option("--type", help="Our code (troop_deployment) or an ACLED event / sub-event type.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Part of an actor's name.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code of the place.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Part of the place's name.")] = None,
+    certainty: CertaintyOpt = None,
+    article: ArticleOpt = None,
+    since: Annotated[datetime | None, typer.Option("--since", formats=["%Y-%m-%d"])] = None,
+    until: Annotated[datetime | None, typer.Option("--until", formats=["%Y-%m-%d"])] = None,
+    limit: LimitOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Full records as JSON.")] = False,
+) -> None:
+    """List stored events (type, actors, place, time, figures, certainty), filtered."""
+    from claimscope.cli_events import events_table
+
+    filters = _event_filters(code, actor, country, place, certainty, article, since, until, limit)
+    with _store(db) as store:
+        found = store.events(**filters)
+    if as_json:
+        typer.echo(json.dumps([to_plain(e) for e in found], ensure_ascii=False, indent=2))
+    elif found:
+        _out().print(events_table(found))
+    else:
+        _err().print("no events match", highlight=False)
+
+
+def _event_filters(code, actor, country, place, certainty, article, since, until, limit) -> dict[str, Any]:
+    return _filters(code=code, actor=actor, country=country, place=place, certainty=certainty,
+                    article=article, since=since.date() if since else None,
+                    until=until.date() if until else None, limit=limit)
+
+
+@app.command()
 def show(
     article_id: Annotated[str, typer.Argument(help="Article id, or its start.")],
     db: Db = None,
@@ -214,6 +260,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
     ] = None,
+    what: Annotated[ExportWhat, typer.Option("--what", case_sensitive=False)] = ExportWhat.CLAIMS,
     db: Db = None,
     source: SourceOpt = None,
     source_type: SourceTypeOpt = None,
@@ -223,9 +270,18 @@ def export(
     kind: KindOpt = None,
     limit: LimitOpt = None,
 ) -> None:
-    """Export claims: jsonl (full records), csv or parquet (flat, one row per claim)."""
+    """Export claims (jsonl, csv, parquet) or, with --what events, events (acled, ucdp,
+    geojson, parquet, jsonl, csv). --article and --limit apply to both."""
     if format is ExportFormat.PARQUET and output is None:
         _fail("parquet is binary: give --output FILE")
+    if what is ExportWhat.EVENTS:
+        if any(v is not None for v in (source, source_type, figure, kind)):
+            _fail("--source, --source-type, --figure and --kind filter claims, not events")
+        _export_events(format, output, db,
+                       _filters(article=article, certainty=certainty, limit=limit))
+        return
+    if format not in CLAIM_FORMATS:
+        _fail(f"{format.value} is a format for events: add --what events")
     filters = _filters(
         source=source,
         source_type=source_type,
@@ -239,6 +295,22 @@ def export(
         count = _write_export(store, format, output, filters)
     if output is not None:
         _err().print(f"{count} claims -> {output}", markup=False, highlight=False)
+
+
+def _export_events(format: ExportFormat, output: Path | None, db: str | None,
+                   filters: dict[str, Any]) -> None:
+    import sys
+
+    from claimscope.store.event_export import write_events
+
+    with _store(db) as store:
+        rows = store.event_rows(**filters)
+    try:
+        count = write_events(rows, format.value, output if output is not None else sys.stdout)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    if output is not None:
+        _err().print(f"{count} events -> {output}", markup=False, highlight=False)
 
 
 def _write_export(

@@ -16,6 +16,7 @@ class Code(StrEnum):
     UNREADABLE = "E008"  # the path cannot be opened
     EXTRACT_FAILED = "E009"  # the extractor raised on this item (a bug: please report it)
     UNSUPPORTED = "E010"  # a file type we do not read
+    RESOLVE_FAILED = "E011"  # naming actors or geocoding raised; events are kept unresolved
 
 
 MESSAGES = {
@@ -29,6 +30,7 @@ MESSAGES = {
     Code.UNREADABLE: "the path cannot be read",
     Code.EXTRACT_FAILED: "extraction failed on this item",
     Code.UNSUPPORTED: "unsupported file type",
+    Code.RESOLVE_FAILED: "resolving the events' actors and places failed; events stored unresolved",
 }
 
 

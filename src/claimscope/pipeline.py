@@ -1,4 +1,4 @@
-"""ingest -> extract -> store, in batches, where one bad article never stops a run."""
+"""ingest -> extract -> resolve -> store, in batches, where one bad article never stops a run."""
 
 from __future__ import annotations
 
@@ -153,10 +153,22 @@ class _Runner:
         self.progress(item)
 
     def add(self, extraction: Extraction) -> None:
-        self._extractions.append(extraction)
+        self._extractions.append(self._resolved(extraction))
         self.progress(extraction.article)
         if len(self._extractions) >= self.write_every:
             self.flush()
+
+    def _resolved(self, extraction: Extraction) -> Extraction:
+        from claimscope.resolve import resolve_extraction  # the gazetteer loads only when needed
+
+        try:
+            return resolve_extraction(extraction)
+        except Exception as exc:  # noqa: BLE001 - the claims and raw events are still stored
+            # Recorded, not counted as a lost item: the article itself is stored.
+            problem = _failed(extraction.article, exc, stage="resolve", code=Code.RESOLVE_FAILED)
+            self.rejected.append(problem)
+            self._rejections.append(problem)
+            return extraction
 
     def flush(self) -> None:
         if not self._extractions and not self._rejections:
@@ -185,13 +197,14 @@ def _settle(in_flight: deque[Article], done: Article) -> None:
         pass
 
 
-def _failed(article: Article, exc: Exception) -> Rejected:
+def _failed(article: Article, exc: Exception, *, stage: str = "extract",
+            code: Code = Code.EXTRACT_FAILED) -> Rejected:
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
     return Rejected(
         item=article.origin_path or article.id,
-        stage="extract",
-        code=Code.EXTRACT_FAILED.value,
-        reason=f"{MESSAGES[Code.EXTRACT_FAILED]} ({detail})",
+        stage=stage,
+        code=code.value,
+        reason=f"{MESSAGES[code]} ({detail})",
     )
 
 

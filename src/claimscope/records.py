@@ -345,3 +345,4 @@ def _time(data: dict[str, Any]) -> TimeExpr:
     return TimeExpr(_span(data["span"]), date.fromisoformat(start) if start else None,
                     date.fromisoformat(end) if end else None, TimePrecision(data["precision"]),
                     data.get("note"))
+

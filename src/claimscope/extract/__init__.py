@@ -17,6 +17,7 @@ from spacy.language import Language
 
 from claimscope.extract import component as _component  # registers nlp.add_pipe("claimscope")
 from claimscope.extract.claims import claims_from_doc
+from claimscope.extract.events import events_from_doc
 from claimscope.extract.nlp import forget_text, load_nlp
 from claimscope.extract.sources import SpeakerMemory
 from claimscope.records import Article, Claim, Extraction, Origin
@@ -126,13 +127,16 @@ def _extra_docs(article: Article, nlp: Language) -> list[tuple[str, Origin, obje
 def _extraction(article: Article, doc, extra_docs) -> Extraction:
     memory = SpeakerMemory()
     body = claims_from_doc(doc, article, memory=memory)
+    events = events_from_doc(doc, body, article)
     others: list[Claim] = []
     for field, origin, extra_doc in extra_docs:
-        for claim in claims_from_doc(extra_doc, article, field=field, origin=origin, memory=memory):
-            others.append(replace(claim, restates=_restated(claim, body)))
+        extra = [replace(claim, restates=_restated(claim, body))
+                 for claim in claims_from_doc(extra_doc, article, field=field, origin=origin, memory=memory)]
+        events.extend(events_from_doc(extra_doc, extra, article))
+        others.extend(extra)
         forget_text(extra_doc)
     forget_text(doc)
-    return Extraction(article=article, claims=tuple(body + others))
+    return Extraction(article=article, claims=tuple(body + others), events=tuple(events))
 
 
 def _restated(claim: Claim, body: list[Claim]) -> str | None:

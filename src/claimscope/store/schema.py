@@ -124,3 +124,49 @@ rejections = Table(
     # One row per item and failure: a re-run bumps ``count`` instead of adding a row.
     UniqueConstraint("item", "stage", "code", name="uq_rejections_item_stage_code"),
 )
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("sub_event_type", Text, nullable=False),
+    Column("plover", String(32), nullable=False),
+    Column("certainty", String(32), nullable=False),
+    Column("trigger_text", Text, nullable=False),
+    Column("trigger_start", Integer, nullable=False),
+    Column("trigger_end", Integer, nullable=False),
+    Column("trigger_field", String(16), nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("time_precision", String(16), nullable=False),
+    Column("actor1", Text),
+    Column("actor1_country", String(8)),
+    Column("actor2", Text),
+    Column("actor2_country", String(8)),
+    Column("actors", Text),  # every participant's name, victims included, for filtering
+    Column("place", Text),
+    Column("country", String(8)),
+    Column("admin1_code", String(16)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("geo_precision", Integer),
+    Column("record", JSON, nullable=False),
+    Index("ix_events_article_id", "article_id"),
+    Index("ix_events_code", "code"),
+    Index("ix_events_country", "country"),
+    Index("ix_events_actor1", "actor1"),
+    Index("ix_events_date_start", "date_start"),
+)
+
+event_claims = Table(
+    "event_claims",
+    metadata,
+    Column("event_id", String(), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("claim_id", String(), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Index("ix_event_claims_claim_id", "claim_id"),
+)

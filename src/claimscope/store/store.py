@@ -14,14 +14,16 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from claimscope.records import Article, Claim, Extraction, Rejected
+from claimscope.records import Article, Claim, Event, Extraction, Rejected
 from claimscope.settings import db_url
 from claimscope.store import writer
+from claimscope.store.event_export import EventRow
+from claimscope.store.event_queries import EventFilters, events_select
 from claimscope.store.frame import ClaimRow, claims_frame
 from claimscope.store.migrate import upgrade
 from claimscope.store.plain import from_plain
 from claimscope.store.queries import ClaimFilters, claims_select
-from claimscope.store.schema import articles, claims, rejections
+from claimscope.store.schema import articles, claims, events, rejections
 
 
 class StoreError(Exception):
@@ -110,13 +112,36 @@ class Store:
         """One row per matching claim; the columns are listed in ``store/frame.py``."""
         return claims_frame(self._claim_rows(ClaimFilters(**filters)))
 
+    def events(self, **filters: Any) -> list[Event]:
+        """Event records matching the filters of ``EventFilters`` (code, actor, country, place,
+        certainty, article, since, until, limit)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(events_select(EventFilters(**filters))).all()
+        return [from_plain(Event, row.record) for row in rows]
+
+    def event_rows(self, **filters: Any) -> list[EventRow]:
+        """Matching events with their article and the claims they come from, for exports."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(events_select(EventFilters(**filters))).all()
+            claim_ids = {c for row in rows for c in row.record.get("claim_ids", ())}
+            found = conn.execute(select(claims.c.id, claims.c.record)
+                                 .where(claims.c.id.in_(claim_ids))).all() if claim_ids else []
+        by_id = {row.id: from_plain(Claim, row.record) for row in found}
+        result = []
+        for row in rows:
+            event = from_plain(Event, row.record)
+            article = from_plain(Article, {**row.article_record, "text": ""})
+            result.append(EventRow(event, article, tuple(by_id[c] for c in event.claim_ids if c in by_id)))
+        return result
+
     def article(self, article_id: str) -> Extraction | None:
-        """The article with this id (or the one id starting with it) and its claims."""
+        """The article with this id (or the one id starting with it), its claims and events."""
         row = self._article_row(article_id)
         if row is None:
             return None
         article = from_plain(Article, {**row.record, "text": row.text})
-        return Extraction(article=article, claims=tuple(self.claims(article=article.id)))
+        return Extraction(article=article, claims=tuple(self.claims(article=article.id)),
+                          events=tuple(self.events(article=article.id)))
 
     def rejections(self) -> list[RejectionRecord]:
         """Every rejection, most recently seen first."""
@@ -127,11 +152,11 @@ class Store:
         return [RejectionRecord(*row[:4], _aware(row[4]), _aware(row[5]), row[6]) for row in rows]
 
     def counts(self) -> dict[str, int]:
-        """Rows per table: articles, claims, rejections."""
+        """Rows per table: articles, claims, events, rejections."""
         with self.engine.connect() as conn:
             return {
                 table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (articles, claims, rejections)
+                for table in (articles, claims, events, rejections)
             }
 
     def _claim_rows(self, filters: ClaimFilters) -> list[ClaimRow]:

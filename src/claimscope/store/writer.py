@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from claimscope.records import (
     Article,
     Claim,
+    Event,
     Extraction,
     Figure,
     Rejected,
@@ -18,7 +19,9 @@ from claimscope.records import (
     TimeExpr,
     to_plain,
 )
-from claimscope.store.schema import articles, claim_times, claims, figures, rejections
+from claimscope.store.schema import (
+    articles, claim_times, claims, event_claims, events, figures, rejections,
+)
 
 
 def write_extraction(conn: Connection, extraction: Extraction, now: datetime) -> int:
@@ -41,7 +44,56 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
         conn.execute(insert(figures), figure_rows)
     if time_rows:
         conn.execute(insert(claim_times), time_rows)
+    _write_events(conn, extraction.events, {claim.id for claim in unique})
     return len(unique)
+
+
+def _write_events(conn: Connection, found: tuple[Event, ...], claim_ids: set[str]) -> None:
+    unique: dict[str, Event] = {}
+    for event in found:
+        unique.setdefault(event.id, event)
+    if not unique:
+        return
+    conn.execute(insert(events), [_event_row(e, i) for i, e in enumerate(unique.values())])
+    links = [{"event_id": e.id, "claim_id": c, "position": i}
+             for e in unique.values() for i, c in enumerate(dict.fromkeys(e.claim_ids))
+             if c in claim_ids]
+    if links:
+        conn.execute(insert(event_claims), links)
+
+
+def _event_row(event: Event, position: int) -> dict[str, Any]:
+    place, actor1, actor2 = event.place, event.actor1, event.actor2
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "position": position,
+        "code": event.code,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "plover": event.plover,
+        "certainty": event.certainty.value,
+        "trigger_text": event.trigger.text,
+        "trigger_start": event.trigger.start,
+        "trigger_end": event.trigger.end,
+        "trigger_field": event.trigger.field,
+        "date_start": event.time.start,
+        "date_end": event.time.end,
+        "time_precision": event.time.precision.value,
+        "actor1": (actor1.name or actor1.text) if actor1 else None,
+        "actor1_country": actor1.country if actor1 else None,
+        "actor2": (actor2.name or actor2.text) if actor2 else None,
+        "actor2_country": actor2.country if actor2 else None,
+        "actors": " | ".join(a.name or a.text for a in
+                             (actor1, actor2, *event.associated, *event.targets) if a is not None),
+        "place": (place.name or place.text) if place else None,
+        "country": place.country if place else None,
+        "admin1_code": place.admin1_code if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geo_precision": place.precision if place else None,
+        "record": to_plain(event),
+    }
 
 
 def write_rejection(conn: Connection, rejected: Rejected, now: datetime) -> None:
@@ -69,6 +121,9 @@ def _delete_article(conn: Connection, article_id: str) -> None:
     # Explicit deletes instead of ON DELETE CASCADE: SQLite only honours it when each
     # connection turns foreign keys on, and a missed cascade would leave orphan figures.
     claim_ids = select(claims.c.id).where(claims.c.article_id == article_id)
+    event_ids = select(events.c.id).where(events.c.article_id == article_id)
+    conn.execute(delete(event_claims).where(event_claims.c.event_id.in_(event_ids)))
+    conn.execute(delete(events).where(events.c.article_id == article_id))
     conn.execute(delete(figures).where(figures.c.claim_id.in_(claim_ids)))
     conn.execute(delete(claim_times).where(claim_times.c.claim_id.in_(claim_ids)))
     conn.execute(delete(claims).where(claims.c.article_id == article_id))
