@@ -5,7 +5,7 @@
                                           [--rule priority|first] [--show-errors N]
 
 Every ``DIR/{split}*.tsv`` (columns ``id, EventSnippet, SubType``) is read. Each snippet is run
-through ``claimscope.extract`` as an article body (no title, URL or date; resolve is not run).
+through ``claimscope.extract`` as an article body (no title, URL or date), then ``resolve``.
 Of the events found, one is taken as the snippet's main event (``--rule``):
 
 * ``priority`` (default): the event whose ontology kind has the highest ``priority``, ties to the
@@ -244,7 +244,10 @@ def predict(snippets: Sequence[Snippet], n_process: int) -> tuple[dict[str, list
     ontology, table = load_ontology(), ActorTable.default()
     predictions: dict[str, list[str]] = {rule: [] for rule in RULES}
     chosen = []
-    for snippet, extraction in zip(snippets, extract_many([s.text for s in snippets], n_process=n_process)):
+    from claimscope.resolve import resolve_extraction
+
+    for snippet, raw in zip(snippets, extract_many([s.text for s in snippets], n_process=n_process)):
+        extraction = resolve_extraction(raw)  # names the victims: attacks on armed actors are battles
         picks = {}
         for rule in RULES:
             event = main_event(extraction.events, rule, ontology)

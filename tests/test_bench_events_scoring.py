@@ -78,7 +78,7 @@ def test_labels_from_codes():
     ontology = load_ontology()
     assert E.label_of(None, "", ontology) == "OTHER"
     assert E.label_of(_event("air_drone_strike", 0), "", ontology) == "AIR_STRIKE"
-    assert E.label_of(_event("troop_deployment", 0), "", ontology) == "OTHER"  # no case2021 label
+    assert E.label_of(_event("troop_deployment", 0), "", ontology) == "CHANGE_TO_GROUP_ACT"
 
 
 def test_deaths_are_attack_on_civilians_or_armed_clash():

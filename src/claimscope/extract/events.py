@@ -17,7 +17,8 @@ from claimscope.extract.arguments import (
 )
 from claimscope.extract.ontology import EventKind, Ontology, load_ontology
 from claimscope.records import (
-    Article, Claim, ClaimKind, Event, EventTime, Figure, Origin, TextSpan, TimeExpr, TimePrecision,
+    Article, Claim, ClaimKind, Event, EventTime, Figure, FigureType, Origin, TextSpan, TimeExpr,
+    TimePrecision,
 )
 
 _HYPOTHETICAL_AUX = {"could", "may", "might", "would", "should"}
@@ -124,8 +125,9 @@ def _context_lemmas(sentence: Span, start: int, end: int, window: int) -> set[st
 
 def _needs_met(sentence: Span, start: int, end: int, kind: EventKind) -> bool:
     own = {sentence.doc[i].lemma_.lower() for i in range(start, end)}
+    # A trigger carrying its own need counts ("airstrike"); otherwise the need must be nearby.
     if kind.needs and not (kind.needs & (_context_lemmas(sentence, start, end, _NEEDS_WINDOW) - own)
-                           or len(own) > 1 and kind.needs & own):
+                           or kind.needs & own):
         return False
     return not (kind.needs_not and kind.needs_not & _context_lemmas(sentence, start, end, 3))
 
@@ -248,6 +250,52 @@ def _assign_figures(doc: Doc, mentions: list[Mention], figures: tuple[Figure, ..
     return [tuple(group) for group in assigned]
 
 
+_SINGLE_VICTIM_VERBS = {FigureType.KILLED: {"kill", "die", "murder", "slay"},
+                        FigureType.WOUNDED: {"wound", "injure", "hurt", "hospitalize", "hospitalise"}}
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "teen", "teenager", "soldier", "officer",
+                 "civilian", "person", "resident", "victim", "driver", "student", "worker", "mother",
+                 "father", "son", "daughter", "baby", "toddler", "journalist", "policeman", "trooper",
+                 "guard", "fighter", "commander", "farmer", "doctor", "nurse", "bystander", "infant"}
+
+
+def _single_victims(sentence: Span, kind: EventKind, figures: tuple[Figure, ...],
+                    field: str) -> tuple[Figure, ...]:
+    """"A man was shot and killed", "the officer died": one victim written without a number
+    counts 1 (marked ``derived``: inferred from a singular noun, not written as a figure)."""
+    found: list[Figure] = []
+    for figure_type, verbs in _SINGLE_VICTIM_VERBS.items():
+        if figure_type not in kind.figures or any(f.type == figure_type for f in figures):
+            continue
+        for token in sentence:
+            if token.lemma_.lower() not in verbs or not _happened(token):
+                continue
+            victim = _victim(token)
+            if victim is not None and _one_person(victim):
+                span = TextSpan(victim.idx, victim.idx + len(victim.text), victim.text, field)
+                found.append(Figure(figure_type, 1, 1, 1, False, span, derived=True))
+                break
+    return tuple(found)
+
+
+def _victim(verb: Token) -> Token | None:
+    current = verb
+    for _ in range(3):
+        for child in current.children:
+            if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and current.lemma_ == "die") \
+                    or (child.dep_ == "dobj" and current is verb):
+                return child
+        if current.dep_ not in {"conj", "xcomp"}:
+            return None
+        current = current.head
+    return None
+
+
+def _one_person(token: Token) -> bool:
+    if token.tag_ not in {"NN", "NNP"} or any(c.dep_ == "nummod" for c in token.children):
+        return False
+    return token.ent_type_ == "PERSON" or token.lemma_.lower() in _PERSON_NOUNS
+
+
 def _event_time(doc: Doc, sentence: Span, trigger: TextSpan, claim: Claim,
                 article: Article) -> EventTime:
     times = [t for t in claim.times if sentence.start_char <= t.span.start < sentence.end_char]
@@ -301,7 +349,7 @@ def _event(doc: Doc, sentence: Span, mention: Mention, claim: Claim, article: Ar
         actor1=actor1, actor2=actor2, associated=associated, targets=targets,
         places=place_candidates(sentence, trigger_span, field, taken=_taken(subject, patient),
                                 first=acted_on_place),
-        figures=figures, claim_ids=(claim.id,),
+        figures=figures + _single_victims(sentence, kind, figures, field), claim_ids=(claim.id,),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from claimscope.extract.ontology import load_ontology
 from claimscope.records import Actor, ActorRole, Event, Extraction
 from claimscope.resolve.actors import ActorTable
 from claimscope.resolve.gazetteer import Gazetteer
@@ -41,7 +42,8 @@ def resolve_events(events: list[Event], *, actors: ActorTable | None = None,
     first_guess = [_located(event, (), gazetteer, actors) for event in named]
     context = _context_countries(first_guess)
     located = _placed_by_neighbours([_located(event, context, gazetteer, actors) for event in events])
-    return merge_mentions([_named(event, actors, _event_context(event, context)) for event in located])
+    named = [_named(event, actors, _event_context(event, context)) for event in located]
+    return merge_mentions([_typed_by_victims(event) for event in named])
 
 
 def _named(event: Event, table: ActorTable, context: tuple[str, ...]) -> Event:
@@ -57,6 +59,30 @@ def _named(event: Event, table: ActorTable, context: tuple[str, ...]) -> Event:
     return replace(event, actor1=one(event.actor1, True), actor2=one(event.actor2, False),
                    associated=tuple(one(a, False) for a in event.associated),
                    targets=tuple(one(a, False) for a in event.targets))
+
+
+_ARMED = {ActorRole.STATE_FORCES, ActorRole.POLICE, ActorRole.REBELS, ActorRole.MILITIA,
+          ActorRole.PMC, ActorRole.INTELLIGENCE}
+
+
+def _typed_by_victims(event: Event) -> Event:
+    """ACLED's rule: violence against civilians needs civilian victims. An "attack" on a
+    checkpoint or a patrol is a battle; deaths of civilians are an attack on civilians."""
+    victims = [a for a in (event.actor2, *event.targets) if a is not None and a.role is not None]
+    if not victims:
+        return event
+    roles = {a.role for a in victims}
+    if event.code == "attack_on_civilians" and roles <= _ARMED:
+        return _recoded(event, "armed_clash")
+    if event.code == "deaths" and roles == {ActorRole.CIVILIANS}:
+        return _recoded(event, "attack_on_civilians")
+    return event
+
+
+def _recoded(event: Event, code: str) -> Event:
+    kind = load_ontology().by_code(code)
+    return replace(event, code=kind.code, event_type=kind.event_type,
+                   sub_event_type=kind.sub_event_type, plover=kind.plover)
 
 
 def _demonym_forces(actor: Actor, table: ActorTable, context: tuple[str, ...]) -> Actor:
