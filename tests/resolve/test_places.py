@@ -228,3 +228,30 @@ def test_context_flips_namesakes_within_a_tenfold_population(gaz):
     assert place("Odessa", gaz, "US").admin1_code == "US-TX"  # 118k against 1M: context wins
     assert place("Odessa", gaz, "UA", "RU", "US").country == "UA"
     assert place("Pokrovsk", gaz).geonameid == 704422  # Engels' old name costs a point
+
+
+def test_dateline_gives_the_place_of_events_whose_text_names_none():
+    from claimscope.extract import extract_text
+    from claimscope.resolve import dateline_place, resolve_extraction
+
+    assert dateline_place("AURORA, Colo. -- Two people").text == "Aurora, Colo."
+    assert dateline_place("Russian drones struck - at night") is None
+    extraction = resolve_extraction(extract_text("ROCKFORD, Ill. — A man was shot and killed on Tuesday."))
+    (event,) = extraction.events
+    assert (event.place.name, event.place.country, event.place.note) == ("Rockford", "US", "place from the dateline")
+    assert [(f.type.value, f.best, f.derived) for f in event.figures] == [("killed", 1, True)]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Government forces recaptured the town of Kidal on Monday.", "government_regains_territory"),
+    ("Malian troops seized the town of Kidal on Monday.", "government_regains_territory"),
+    ("Rebels seized the town of Kidal on Monday.", "non_state_actor_overtakes_territory"),
+    ("Rebels attacked Malian soldiers near Kidal on Monday, killing three.", "armed_clash"),
+    ("Police opened fire on protesters in Nairobi, killing two.", "excessive_force_against_protesters"),
+])
+def test_acled_types_follow_who_takes_part(text, code):
+    from claimscope.extract import extract_text
+    from claimscope.resolve import resolve_extraction
+
+    codes = [e.code for e in resolve_extraction(extract_text(text)).events]
+    assert code in codes, codes

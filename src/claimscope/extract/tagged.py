@@ -10,6 +10,8 @@ parse's subject and the rest of the sentence.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Span
 
 from claimscope.extract.attribution import (
@@ -50,8 +52,8 @@ _MAX_SOURCE_TOKENS = 12
 
 
 def _acceptable(frame: Frame, others: list[Frame]) -> bool:
-    if frame.cue_lemma in _NOT_STATEMENTS:
-        return False
+    if frame.cue_lemma in _NOT_STATEMENTS or frame.cue_lemma in _event_verbs():
+        return False  # "warplanes bombed the city", "the army seized the town": acts, not speech
     if frame.cue_lemma in _SPEAKER_ONLY_VERBS and frame.source is None:
         return False  # no speaker: "This information further emphasizes ..." is analysis
     if frame.source is not None and frame.source[1] - frame.source[0] > _MAX_SOURCE_TOKENS:
@@ -62,6 +64,18 @@ def _acceptable(frame: Frame, others: list[Frame]) -> bool:
         if overlap > 0.5 * (end - start):
             return False  # the rules already attribute this content
     return True
+
+
+@lru_cache(maxsize=1)
+def _event_verbs() -> frozenset[str]:
+    """Verbs that name conflict events in the ontology, minus those that are also ways of
+    speaking ("claim", "deny", "report" never appear there)."""
+    from claimscope.extract.ontology import load_ontology
+
+    return frozenset().union(*(kind.verbs for kind in load_ontology().kinds)) - _SPEECH_TOO
+
+
+_SPEECH_TOO = frozenset({"agree", "protest", "warn", "meet", "sign", "call", "attack"})
 
 
 def _covered(cue: Span, frames: list[Frame]) -> bool:

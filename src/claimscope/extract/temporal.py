@@ -26,6 +26,7 @@ _WEEKEND = re.compile(r"\b(over|during|at|on)\s+the\s+weekend\b|\bthis weekend\b
 _SINCE = re.compile(rf"\bsince\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE}|\d{{4}}|{'|'.join(_WEEKDAYS)})\b(?:\s+\d{{4}})?", re.I)
 _RELATIVE_PERIOD = re.compile(r"\b(earlier|later)\s+this\s+(week|month|year)\b|\b(last|this|past|previous)\s+(week|month|year)\b", re.I)
 _PREPOSITIONS = {"on", "in", "during", "since"}
+_AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byears? old\b|\baged?\b", re.I)
 _SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
@@ -45,8 +46,9 @@ def find_times(sentence: Span, *, published: datetime | None, field: str = "text
             found.append(resolve(match.group(0), published, TextSpan(start + offset, end + offset,
                                                                      match.group(0), field)))
     for ent in sentence.ents:
-        if ent.label_ != "DATE" or _overlaps(taken, ent.start_char, ent.end_char):
-            continue
+        if ent.label_ != "DATE" or _overlaps(taken, ent.start_char, ent.end_char) \
+                or _AGE.search(ent.text):
+            continue  # "a 20-year-old man": an age, not a time
         start = ent.start_char
         if ent.start > sentence.start and ent.doc[ent.start - 1].lower_ in _PREPOSITIONS:
             start = ent.doc[ent.start - 1].idx  # "on Monday", "in 2023": the phrase as written
@@ -148,6 +150,8 @@ def _parsed(span: TextSpan, lowered: str, published: datetime | None) -> TimeExp
     year_only = re.fullmatch(r"(in\s+)?(\d{4})", lowered)
     if year_only:
         year = int(year_only.group(2))
+        if published is not None and year > published.year + 1:
+            return _unknown(span, "a number, not a year")  # "2810 W. Arkansas": an address
         return TimeExpr(span, date(year, 1, 1), date(year, 12, 31), TimePrecision.YEAR)
     needs_anchor = has_weekday or relative_day or not re.search(r"\d{4}", lowered)
     if needs_anchor and published is None:

@@ -8,17 +8,18 @@ are the context that settles ambiguous names such as Donetsk.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
 from claimscope.extract.ontology import load_ontology
-from claimscope.records import Actor, ActorRole, Event, Extraction
+from claimscope.records import Actor, ActorRole, Event, Extraction, Place, TextSpan
 from claimscope.resolve.actors import ActorTable
 from claimscope.resolve.gazetteer import Gazetteer
 from claimscope.resolve.merge import merge_mentions
 from claimscope.resolve.places import geocode
 
-__all__ = ["resolve_extraction", "resolve_events"]
+__all__ = ["dateline_place", "resolve_extraction", "resolve_events"]
 
 _FORCE_EVENTS = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
@@ -27,13 +28,31 @@ def resolve_extraction(extraction: Extraction, *, actors: ActorTable | None = No
                        gazetteer: Gazetteer | None = None) -> Extraction:
     if not extraction.events:
         return extraction
-    events = resolve_events(list(extraction.events), actors=actors, gazetteer=gazetteer)
+    events = resolve_events(list(extraction.events), actors=actors, gazetteer=gazetteer,
+                            dateline=dateline_place(extraction.article.text))
     return replace(extraction, events=tuple(events))
 
 
+# Wire copy opens with where it was filed: "ROCKFORD, Ill. —", "KYIV, Ukraine (AP) --".
+_DATELINE = re.compile(r"\A\s*(?P<where>[A-Z][A-Z.'’ -]{2,40}?(?:,\s*[A-Z][A-Za-z.' -]{1,25}?)?)"
+                       r"\s*(?:\([A-Za-z .]+\))?\s*(?:—|–|--|-)\s")
+
+
+def dateline_place(text: str) -> Place | None:
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    where = match.group("where").strip()
+    written = ", ".join(part.strip().title() if part.strip().isupper() else part.strip()
+                        for part in where.split(","))
+    start = match.start("where")
+    return Place(text=written, span=TextSpan(start, start + len(where), where, "text"))
+
+
 def resolve_events(events: list[Event], *, actors: ActorTable | None = None,
-                   gazetteer: Gazetteer | None = None) -> list[Event]:
-    """Events of one article, resolved and merged (mentions in text order)."""
+                   gazetteer: Gazetteer | None = None, dateline: Place | None = None) -> list[Event]:
+    """Events of one article, resolved and merged (mentions in text order). ``dateline`` is
+    where the article was filed: the place of events whose own text names none."""
     actors = actors or ActorTable.default()
     gazetteer = gazetteer or Gazetteer.default()
     named = [_named(event, actors, ()) for event in events]
@@ -41,9 +60,16 @@ def resolve_events(events: list[Event], *, actors: ActorTable | None = None,
     # settle namesakes (Donetsk) and skip small foreign places (a Bosnian village "Koran").
     first_guess = [_located(event, (), gazetteer, actors) for event in named]
     context = _context_countries(first_guess)
+    filed = geocode(dateline, context=context, gazetteer=gazetteer) if dateline else None
+    if filed is not None and filed.country:
+        context = tuple(dict.fromkeys((filed.country, *context)))  # filed from there: its country first
     located = _placed_by_neighbours([_located(event, context, gazetteer, actors) for event in events])
+    if filed is not None and filed.precision is not None:
+        located = [event if event.place is not None and event.place.precision is not None
+                   else replace(event, place=replace(filed, note="place from the dateline"))
+                   for event in located]
     named = [_named(event, actors, _event_context(event, context)) for event in located]
-    return merge_mentions([_typed_by_victims(event) for event in named])
+    return merge_mentions([_typed_by_participants(event) for event in named])
 
 
 def _named(event: Event, table: ActorTable, context: tuple[str, ...]) -> Event:
@@ -65,9 +91,24 @@ _ARMED = {ActorRole.STATE_FORCES, ActorRole.POLICE, ActorRole.REBELS, ActorRole.
           ActorRole.PMC, ActorRole.INTELLIGENCE}
 
 
-def _typed_by_victims(event: Event) -> Event:
-    """ACLED's rule: violence against civilians needs civilian victims. An "attack" on a
-    checkpoint or a patrol is a battle; deaths of civilians are an attack on civilians."""
+_STATE = {ActorRole.STATE_FORCES, ActorRole.POLICE, ActorRole.GOVERNMENT, ActorRole.INTELLIGENCE}
+_NON_STATE = {ActorRole.REBELS, ActorRole.MILITIA, ActorRole.PMC}
+_TERRITORY = {"government_regains_territory", "non_state_actor_overtakes_territory"}
+
+
+def _typed_by_participants(event: Event) -> Event:
+    """ACLED's definitions turn on who takes part, not on the verb: territory taken by state
+    forces is regained by the government, by rebels overtaken; violence against civilians needs
+    civilian victims (an "attack" on a checkpoint is a battle); protesters killed or wounded
+    met excessive force."""
+    taker = event.actor1.role if event.actor1 is not None else None
+    if event.code in _TERRITORY and taker in _STATE:
+        return _recoded(event, "government_regains_territory")
+    if event.code in _TERRITORY and taker in _NON_STATE:
+        return _recoded(event, "non_state_actor_overtakes_territory")
+    if event.code == "peaceful_protest" and any(
+            f.type.value in {"killed", "wounded"} and (f.best or 0) > 0 for f in event.figures):
+        return _recoded(event, "excessive_force_against_protesters")
     victims = [a for a in (event.actor2, *event.targets) if a is not None and a.role is not None]
     if not victims:
         return event
@@ -80,6 +121,8 @@ def _typed_by_victims(event: Event) -> Event:
 
 
 def _recoded(event: Event, code: str) -> Event:
+    if event.code == code:
+        return event
     kind = load_ontology().by_code(code)
     return replace(event, code=kind.code, event_type=kind.event_type,
                    sub_event_type=kind.sub_event_type, plover=kind.plover)
