@@ -79,3 +79,20 @@ def test_analysis_claims_and_demonyms_give_no_events_or_places():
     event = only("Ukrainian forces shelled Russian positions overnight.", "shelling_artillery_missile_attack")
     assert event.places == ()
     assert event.actor1.text == "Ukrainian forces"
+
+
+@pytest.mark.parametrize("text", [
+    "A 27-year-old man was fatally shot on Tuesday night in the city.",
+    "A teenager is dead after a shooting at the market on Monday.",
+    "He was rushed to hospital, where he was pronounced dead.",
+    "Police are searching for a suspect in the shooting death of his girlfriend.",
+])
+def test_one_victim_without_a_number_counts_one(text):
+    figures = [f for e in events_of(text) for f in e.figures if f.type.value == "killed"]
+    assert [(f.low, f.best, f.high, f.derived) for f in figures] == [(1, 1, 1, True)]
+
+
+def test_victims_with_a_number_keep_it():
+    figures = [f for e in events_of("Gunmen killed three villagers and a soldier near the border on Monday.")
+               for f in e.figures]
+    assert [(f.type.value, f.best, f.derived) for f in figures] == [("killed", 3, False)]

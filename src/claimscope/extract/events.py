@@ -252,48 +252,69 @@ def _assign_figures(doc: Doc, mentions: list[Mention], figures: tuple[Figure, ..
 
 _SINGLE_VICTIM_VERBS = {FigureType.KILLED: {"kill", "die", "murder", "slay"},
                         FigureType.WOUNDED: {"wound", "injure", "hurt", "hospitalize", "hospitalise"}}
-_PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "teen", "teenager", "soldier", "officer",
-                 "civilian", "person", "resident", "victim", "driver", "student", "worker", "mother",
-                 "father", "son", "daughter", "baby", "toddler", "journalist", "policeman", "trooper",
-                 "guard", "fighter", "commander", "farmer", "doctor", "nurse", "bystander", "infant"}
+_DEATH_NOUNS = {"death", "murder", "killing", "homicide", "slaying"}
+_NOT_PEOPLE = {"time", "deal", "bill", "power", "engine", "plan", "idea", "motion", "project",
+               "talk", "process", "game", "story", "case", "hope", "chance", "proposal", "light"}
+_ONE_PRONOUNS = {"he", "she", "him", "her"}
 
 
 def _single_victims(sentence: Span, kind: EventKind, figures: tuple[Figure, ...],
                     field: str) -> tuple[Figure, ...]:
-    """"A man was shot and killed", "the officer died": one victim written without a number
-    counts 1 (marked ``derived``: inferred from a singular noun, not written as a figure)."""
+    """One victim written without a number counts 1 ("a man was shot and killed", "the
+    officer died", "was found dead", "the shooting death of his girlfriend"), marked
+    ``derived``: inferred from a singular noun, not written as a figure."""
     found: list[Figure] = []
-    for figure_type, verbs in _SINGLE_VICTIM_VERBS.items():
+    for figure_type in (FigureType.KILLED, FigureType.WOUNDED):
         if figure_type not in kind.figures or any(f.type == figure_type for f in figures):
             continue
         for token in sentence:
-            if token.lemma_.lower() not in verbs or not _happened(token):
-                continue
-            victim = _victim(token)
-            if victim is not None and _one_person(victim):
+            victim = _victim_of(token, figure_type)
+            if victim is not None and _happened(token) and _one_person(victim):
                 span = TextSpan(victim.idx, victim.idx + len(victim.text), victim.text, field)
                 found.append(Figure(figure_type, 1, 1, 1, False, span, derived=True))
                 break
     return tuple(found)
 
 
+def _victim_of(token: Token, figure_type: FigureType) -> Token | None:
+    lemma = token.lemma_.lower()
+    if lemma in _SINGLE_VICTIM_VERBS[figure_type] and token.pos_ == "VERB":
+        return _victim(token)
+    if figure_type is not FigureType.KILLED:
+        return None
+    if lemma == "shoot" and token.pos_ == "VERB" and any(  # "fatally shot", "shot to death"
+            c.lower_ in {"fatally", "dead"} or (c.lower_ == "to" and any(g.lower_ == "death" for g in c.children))
+            for c in token.children):
+        return _victim(token)
+    if token.lower_ == "dead" and token.head.pos_ in {"AUX", "VERB"}:  # "is dead", "found dead"
+        return next((c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}), None)
+    if lemma in _DEATH_NOUNS and token.pos_ == "NOUN":  # "the shooting death of his girlfriend"
+        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+    return None
+
+
 def _victim(verb: Token) -> Token | None:
+    # Headlines drop the auxiliary: in "Man shot, killed" the man is the one shot.
+    reduced = verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
     current = verb
     for _ in range(3):
         for child in current.children:
-            if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and current.lemma_ == "die") \
+            if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and (current.lemma_ == "die" or reduced)) \
                     or (child.dep_ == "dobj" and current is verb):
                 return child
-        if current.dep_ not in {"conj", "xcomp"}:
+        if current.dep_ not in {"conj", "xcomp"} and not (reduced and current.dep_ == "advcl"):
             return None
         current = current.head
     return None
 
 
 def _one_person(token: Token) -> bool:
+    if token.lower_ in _ONE_PRONOUNS:
+        return True
     if token.tag_ not in {"NN", "NNP"} or any(c.dep_ == "nummod" for c in token.children):
         return False
-    return token.ent_type_ == "PERSON" or token.lemma_.lower() in _PERSON_NOUNS
+    return token.lemma_.lower() not in _NOT_PEOPLE and token.ent_type_ not in {"ORG", "GPE", "DATE"}
 
 
 def _event_time(doc: Doc, sentence: Span, trigger: TextSpan, claim: Claim,
