@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
+from claimscope.extract.figures import parse_number
 from claimscope.extract.arguments import (
     actor_for, is_placelike, may_be_place, place_candidates, subject_and_object,
 )
@@ -269,9 +270,10 @@ def _single_victims(sentence: Span, kind: EventKind, figures: tuple[Figure, ...]
             continue
         for token in sentence:
             victim = _victim_of(token, figure_type)
-            if victim is not None and _happened(token) and _one_person(victim):
+            count = _people(victim) if victim is not None and _happened(token) else None
+            if count:
                 span = TextSpan(victim.idx, victim.idx + len(victim.text), victim.text, field)
-                found.append(Figure(figure_type, 1, 1, 1, False, span, derived=True))
+                found.append(Figure(figure_type, count, count, count, False, span, derived=True))
                 break
     return tuple(found)
 
@@ -287,7 +289,13 @@ def _victim_of(token: Token, figure_type: FigureType) -> Token | None:
             for c in token.children):
         return _victim(token)
     if token.lower_ == "dead" and token.head.pos_ in {"AUX", "VERB"}:  # "is dead", "found dead"
-        return next((c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}), None)
+        holder = token.head
+        for _ in range(2):  # "had been shot and was pronounced dead": the subject is shared
+            subject = next((c for c in holder.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}), None)
+            if subject is not None or holder.dep_ != "conj":
+                return subject
+            holder = holder.head
+        return None
     if lemma in _DEATH_NOUNS and token.pos_ == "NOUN":  # "the shooting death of his girlfriend"
         prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
@@ -297,10 +305,12 @@ def _victim_of(token: Token, figure_type: FigureType) -> Token | None:
 def _victim(verb: Token) -> Token | None:
     # Headlines drop the auxiliary: in "Man shot, killed" the man is the one shot.
     reduced = verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+    # Whoever dies is the victim, also when "died" shares its subject with another verb.
+    subject_is_victim = reduced or verb.lemma_.lower() == "die"
     current = verb
     for _ in range(3):
         for child in current.children:
-            if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and (current.lemma_ == "die" or reduced)) \
+            if child.dep_ == "nsubjpass" or (child.dep_ == "nsubj" and subject_is_victim) \
                     or (child.dep_ == "dobj" and current is verb):
                 return child
         if current.dep_ not in {"conj", "xcomp"} and not (reduced and current.dep_ == "advcl"):
@@ -309,12 +319,21 @@ def _victim(verb: Token) -> Token | None:
     return None
 
 
-def _one_person(token: Token) -> bool:
+def _people(token: Token) -> int | None:
+    """How many people the victim phrase names: one for a singular noun or "he", the number
+    for "two women", two for "both teens"; None when it is not a count of people."""
     if token.lower_ in _ONE_PRONOUNS:
-        return True
-    if token.tag_ not in {"NN", "NNP"} or any(c.dep_ == "nummod" for c in token.children):
-        return False
-    return token.lemma_.lower() not in _NOT_PEOPLE and token.ent_type_ not in {"ORG", "GPE", "DATE"}
+        return 1
+    if token.lemma_.lower() in _NOT_PEOPLE or token.ent_type_ in {"ORG", "GPE", "DATE"}:
+        return None
+    if token.tag_ in {"NNS", "NNPS"}:
+        number = next((c for c in token.children if c.dep_ == "nummod"), None)
+        if number is not None:
+            return parse_number([number.text])
+        return 2 if any(c.lower_ == "both" for c in token.children) else None
+    if token.tag_ in {"NN", "NNP"} and not any(c.dep_ == "nummod" for c in token.children):
+        return 1
+    return None
 
 
 def _event_time(doc: Doc, sentence: Span, trigger: TextSpan, claim: Claim,
