@@ -136,7 +136,7 @@ def test_reopen_keeps_data(tmp_path):
 def test_migrations_match_schema(store):
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
         assert compare_metadata(context, metadata) == []
 
 

@@ -372,3 +372,7 @@ def demo(db: Db = None) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+# Commands defined beside their renderings; imported last because they use the names above.
+from claimscope import cli_corroborate  # noqa: E402,F401

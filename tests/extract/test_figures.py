@@ -65,3 +65,11 @@ def test_numbers_without_a_figure_word_are_ignored(nlp):
 )
 def test_parse_number(words, value):
     assert parse_number(words) == value
+
+
+def test_no_more_than_is_an_upper_bound_not_more_than():
+    from claimscope.extract import extract_text
+
+    found = [(f.low, f.best, f.high) for c in extract_text(
+        "The ministry said that no more than 20 soldiers were killed.").claims for f in c.figures]
+    assert found == [(None, 20, 20)]

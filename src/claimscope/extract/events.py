@@ -181,11 +181,17 @@ def _asserted_here(verb: Token) -> bool:
         if child.dep_ == "aux" and child.lower_ in _HYPOTHETICAL_AUX:
             return False
         if child.dep_ in {"nsubj", "nsubjpass"} and (child.lower_ in _NEGATING_DETS or any(
-                grand.dep_ == "det" and grand.lower_ in _NEGATING_DETS for grand in child.children)):
+                grand.dep_ == "det" and grand.lower_ in _NEGATING_DETS for grand in child.children)) \
+                and not _counted(child):
             return False
     if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_.lower() in _NOT_HAPPENED | {"due"}:
         return False
     return not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "be")  # "are to pull back"
+
+
+def _counted(noun: Token) -> bool:
+    """"no more than 20 soldiers" is a count, not a denial."""
+    return any(child.dep_ == "nummod" or child.like_num for child in noun.children)
 
 
 def _in_purpose_clause(verb: Token) -> bool:

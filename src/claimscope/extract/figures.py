@@ -175,11 +175,12 @@ def _number_at(doc, i: int, doc_span: Span) -> Count | None:
                 start = i - 1
             return Count(start, range_end, value, (value + upper) // 2, upper, False, None,
                          range_end - 1)
-    for words, kind in ((lexicon.LOWER_BOUND_WORDS, "lower"), (lexicon.UPPER_BOUND_WORDS, "upper"),
-                        (lexicon.NEAR_WORDS, "near"), (lexicon.APPROX_WORDS, "approx")):
-        hedge = next((w for w in words if before.endswith(w)), None)
-        if hedge is None:
-            continue
+    # The longest hedge wins: "no more than" is an upper bound, though it ends in "more than".
+    hedges = [(w, kind) for words, kind in ((lexicon.LOWER_BOUND_WORDS, "lower"),
+                                           (lexicon.UPPER_BOUND_WORDS, "upper"),
+                                           (lexicon.NEAR_WORDS, "near"), (lexicon.APPROX_WORDS, "approx"))
+              for w in words if before.endswith(w)]
+    for hedge, kind in sorted(hedges, key=lambda item: -len(item[0])):
         start = i - len(hedge.split())
         if kind == "lower":
             high = None

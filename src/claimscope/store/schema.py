@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    LargeBinary,
     Boolean,
     Column,
     Date,
@@ -169,4 +170,83 @@ event_claims = Table(
     Column("claim_id", String(), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False),
     Index("ix_event_claims_claim_id", "claim_id"),
+)
+
+# --- corroboration across articles (corroborate/, store/corroboration.py) -----------------
+
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),  # MinHash values of the body's shingles
+    Column("copy_of", String()),  # the earlier article this one copies, if any
+    Column("similarity", Float),
+)
+
+signature_bands = Table(
+    "signature_bands",
+    metadata,
+    Column("band", Integer, primary_key=True),
+    Column("hash", String(16), primary_key=True),
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+claim_groups = Table(
+    "claim_groups",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("block", Text, nullable=False),  # figure type | counted people's country | place country
+    Column("figure_type", String(32), nullable=False),
+    # The first reading of the group: later claims join when compatible with it.
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Index("ix_claim_groups_block", "block"),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("claim_id", String(), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # the figure's place among the claim's figures
+    Column("group_id", String(), ForeignKey("claim_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("root_key", Text, nullable=False),
+    Column("root_name", Text, nullable=False),
+    Column("root_type", String(32), nullable=False),
+    Column("path", JSON, nullable=False),
+    Column("outlet", Text, nullable=False),
+    Column("published", DateTime(timezone=True)),
+    Column("certainty", String(32), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Index("ix_group_members_group_id", "group_id"),
+    Index("ix_group_members_article_id", "article_id"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("block", Text, nullable=False),  # event code | country
+    Column("code", String(64), nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Index("ix_stories_block", "block"),
+)
+
+story_events = Table(
+    "story_events",
+    metadata,
+    Column("event_id", String(), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(), ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_story_events_story_id", "story_id"),
+    Index("ix_story_events_article_id", "article_id"),
 )

@@ -14,9 +14,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from claimscope.records import Article, Claim, Event, Extraction, Rejected
+from claimscope.records import Article, Claim, Event, Extraction, FigureType, Rejected
 from claimscope.settings import db_url
 from claimscope.store import writer
+from claimscope.corroborate.drift import Drift, headline_drift
+from claimscope.corroborate.views import Group, Ledger, Member, Upgrade, certainty_upgrades, group, ledger
+from claimscope.store import corroboration_read
+from claimscope.store.corroboration_read import StoryRow
 from claimscope.store.event_export import EventRow
 from claimscope.store.event_queries import EventFilters, events_select
 from claimscope.store.frame import ClaimRow, claims_frame
@@ -133,6 +137,55 @@ class Store:
             article = from_plain(Article, {**row.article_record, "text": ""})
             result.append(EventRow(event, article, tuple(by_id[c] for c in event.claim_ids if c in by_id)))
         return result
+
+    # Across articles (corroborate/)
+
+    def groups(self, *, figure: str | None = None, who: str | None = None) -> list[Group]:
+        """Claim groups: one figure told by many, with its roots and outlets."""
+        with self.engine.connect() as conn:
+            found = corroboration_read.members(conn, figure=figure, who=who)
+        by_group: dict[str, list[Member]] = {}
+        for member in found:
+            by_group.setdefault(member.group_id, []).append(member)
+        return sorted((group(gid, items) for gid, items in by_group.items()),
+                      key=lambda g: (-len(g.members), g.id))
+
+    def group_of(self, claim_id: str) -> Group | None:
+        with self.engine.connect() as conn:
+            group_id = corroboration_read.group_of(conn, claim_id)
+            found = corroboration_read.members(conn, group_ids=[group_id]) if group_id else []
+        return group(group_id, found) if found else None
+
+    def ledger(self, figure: str, who: str | None = None) -> tuple[Ledger, list[Upgrade]]:
+        """Every claimant's figure for one quantity (figure type, counted people's country)."""
+        with self.engine.connect() as conn:
+            found = corroboration_read.members(conn, figure=figure, who=who)
+        return ledger(FigureType(figure), found), certainty_upgrades(found)
+
+    def story_roots(self, story: StoryRow) -> set[str]:
+        """The distinct root sources of the claims a story's events come from."""
+        from claimscope.corroborate.roots import provenance
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(claims.c.record, articles.c.record.label("article"))
+                                .join(articles, articles.c.id == claims.c.article_id)
+                                .where(claims.c.id.in_(story.claim_ids))).all()
+        return {provenance(from_plain(Claim, row.record),
+                           from_plain(Article, {**row.article, "text": ""})).root_key for row in rows}
+
+    def stories(self, *, min_articles: int = 1) -> list[StoryRow]:
+        with self.engine.connect() as conn:
+            return corroboration_read.story_rows(conn, min_articles=min_articles)
+
+    def copies(self) -> list[tuple[str, str, float]]:
+        with self.engine.connect() as conn:
+            return corroboration_read.copies(conn)
+
+    def headline_drift(self) -> list[Drift]:
+        headlines = [c for c in self.claims() if c.origin.value == "headline" and c.restates]
+        body = {c.id: c for c in self.claims(kind="event")}
+        found = (headline_drift(h, body[h.restates]) for h in headlines if h.restates in body)
+        return [drift for drift in found if drift is not None]
 
     def article(self, article_id: str) -> Extraction | None:
         """The article with this id (or the one id starting with it), its claims and events."""

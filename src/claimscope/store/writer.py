@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from claimscope.records import (
     TimeExpr,
     to_plain,
 )
+from claimscope.store.corroboration import forget_article, record_article
 from claimscope.store.schema import (
     articles, claim_times, claims, event_claims, events, figures, rejections,
 )
@@ -35,6 +37,7 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
     conn.execute(insert(articles), _article_row(article, now))
     unique = _first_of_each_id(extraction.claims)
     if not unique:
+        record_article(conn, replace(extraction, claims=(), events=()))  # its text may be copied
         return 0
     conn.execute(insert(claims), [_claim_row(claim, i) for i, claim in enumerate(unique)])
     figure_rows = [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]
@@ -45,6 +48,7 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
     if time_rows:
         conn.execute(insert(claim_times), time_rows)
     _write_events(conn, extraction.events, {claim.id for claim in unique})
+    record_article(conn, replace(extraction, claims=tuple(unique)))
     return len(unique)
 
 
@@ -120,6 +124,7 @@ def write_rejection(conn: Connection, rejected: Rejected, now: datetime) -> None
 def _delete_article(conn: Connection, article_id: str) -> None:
     # Explicit deletes instead of ON DELETE CASCADE: SQLite only honours it when each
     # connection turns foreign keys on, and a missed cascade would leave orphan figures.
+    forget_article(conn, article_id)
     claim_ids = select(claims.c.id).where(claims.c.article_id == article_id)
     event_ids = select(events.c.id).where(events.c.article_id == article_id)
     conn.execute(delete(event_claims).where(event_claims.c.event_id.in_(event_ids)))

@@ -1,0 +1,1 @@
+"""Corroboration across articles: the same event and the same claim in several articles."""

@@ -1,0 +1,163 @@
+"""What users read off the cross-article record: groups with their roots, ledgers, drift.
+
+Pure functions over member rows (``Member``) the store hands over; nothing here touches the
+database, so the same views serve the CLI, the API and tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from statistics import median
+
+from claimscope.corroborate.quantities import Quantity, Reading, contradicts
+from claimscope.records import Certainty, FigureType, SourceType
+
+CIRCULAR_OUTLETS = 3  # this many outlets (copies counted once) tracing back to a single root
+# Weakest to strongest wording; an upgrade is a later report of one root in stronger words.
+_STRENGTH = [Certainty.UNVERIFIED_FLAGGED, Certainty.ALLEGED, Certainty.CLAIMED,
+             Certainty.ESTIMATED, Certainty.REPORTED, Certainty.ASSERTED, Certainty.CONFIRMED]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One figure of one claim in one article, with where it comes from."""
+
+    claim_id: str
+    group_id: str
+    article_id: str
+    canonical_article: str  # the article it copies, or itself
+    quantity: Quantity
+    root_key: str
+    root_name: str
+    root_type: SourceType
+    path: tuple[str, ...]
+    outlet: str
+    published: datetime | None
+    certainty: Certainty
+    origin: str
+    low: int | None
+    best: int | None
+    high: int | None
+    period_start: date | None
+    period_end: date | None
+    content: str
+
+    def reading(self) -> Reading:
+        return Reading(self.claim_id, self.quantity, self.low, self.best, self.high,
+                       self.period_start, self.period_end)
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    key: str
+    name: str
+    type: SourceType
+    outlets: tuple[str, ...]  # distinct outlets repeating it, copies counted once
+    claim_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: str
+    quantity: Quantity
+    members: tuple[Member, ...]
+    roots: tuple[Root, ...]
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o for root in self.roots for o in root.outlets))
+
+    @property
+    def independent_roots(self) -> int:
+        return len(self.roots)
+
+    @property
+    def circular(self) -> bool:
+        """Many outlets, one root: repetition that looks like corroboration and is not."""
+        return len(self.roots) == 1 and len(self.roots[0].outlets) >= CIRCULAR_OUTLETS
+
+
+def group(group_id: str, members: list[Member]) -> Group:
+    by_root: dict[str, list[Member]] = defaultdict(list)
+    for member in members:
+        by_root[member.root_key].append(member)
+    roots = []
+    for key, items in by_root.items():
+        # A syndicated copy is its original's outlet again, not another voice.
+        outlets = dict.fromkeys(_outlet_of(m, members) for m in items)
+        roots.append(Root(key, items[0].root_name, items[0].root_type, tuple(outlets),
+                          tuple(dict.fromkeys(m.claim_id for m in items))))
+    roots.sort(key=lambda r: (-len(r.outlets), r.name))
+    return Group(group_id, members[0].quantity, tuple(members), tuple(roots))
+
+
+def _outlet_of(member: Member, members: list[Member]) -> str:
+    if member.canonical_article == member.article_id:
+        return member.outlet
+    original = next((m for m in members if m.article_id == member.canonical_article), None)
+    return original.outlet if original else f"copy of {member.canonical_article}"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    member: Member
+    contradicted_by: tuple[str, ...]  # claim ids of incompatible figures for the same period
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    figure_type: FigureType
+    rows: tuple[LedgerRow, ...]
+    low: int | None
+    best: int | None
+    high: int | None
+    derivation: str
+
+
+def ledger(figure_type: FigureType, members: list[Member]) -> Ledger:
+    """Every claimant's figure side by side, oldest first; contradictions marked; one derived
+    range over independent roots (each root's latest figure), saying how it was derived."""
+    members = sorted((m for m in members if m.quantity.figure_type is figure_type),
+                     key=lambda m: (m.published or datetime.min, m.claim_id))
+    rows = tuple(LedgerRow(m, tuple(o.claim_id for o in members if o is not m and
+                                    contradicts(m.reading(), o.reading()))) for m in members)
+    latest: dict[str, Member] = {}
+    for member in members:
+        if member.origin == "body":
+            latest[member.root_key] = member
+    bests = [m.best for m in latest.values() if m.best is not None]
+    # "no more than 20" has no low of its own: its bound is the figure itself.
+    lows = [m.low if m.low is not None else m.best for m in latest.values()
+            if m.low is not None or m.best is not None]
+    highs = [m.high for m in latest.values() if m.high is not None]
+    derivation = (f"best: median of the latest figure of each of {len(bests)} independent roots; "
+                  f"low / high: the lowest low and highest high among them") if bests else \
+        "no figure with a value"
+    return Ledger(figure_type, rows, min(lows) if lows else None,
+                  int(median(bests)) if bests else None,
+                  max(highs) if highs and len(highs) == len(latest) else None, derivation)
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    root: str
+    before: Member
+    after: Member
+
+
+def certainty_upgrades(members: list[Member]) -> list[Upgrade]:
+    """A root's figure reported later, by another outlet, in more certain words than the
+    root's first report ("claimed" becomes "confirmed" in repetition)."""
+    upgrades = []
+    by_root: dict[str, list[Member]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: (m.published or datetime.min, m.claim_id)):
+        if member.certainty in _STRENGTH:
+            by_root[member.root_key].append(member)
+    for key, items in by_root.items():
+        first = items[0]
+        for later in items[1:]:
+            if later.outlet != first.outlet and _STRENGTH.index(later.certainty) > _STRENGTH.index(first.certainty):
+                upgrades.append(Upgrade(first.root_name, first, later))
+    return upgrades
