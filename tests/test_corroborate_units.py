@@ -125,3 +125,10 @@ def test_headline_that_counts_officers_where_the_body_counts_people_drifts():
     same = claim("h2", "x", SourceType.OUTLET, origin=Origin.HEADLINE, restates="b", text="Eight people die",
                  figures=(Figure(FigureType.KILLED, 8, 8, 8, False, TextSpan(0, 5, "Eight", "title")),))
     assert headline_drift(same, body) is None
+
+
+def test_a_running_tally_is_not_a_figure_for_one_week_inside_it():
+    week = reading("a", 100, 100, 100)
+    tally = reading("b", 300, 300, 300, date(2025, 1, 1), date(2025, 3, 20))
+    assert not contradicts(week, tally)
+    assert contradicts(week, reading("c", 300, 300, 300, date(2025, 1, 5), date(2025, 1, 12)))

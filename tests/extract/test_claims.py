@@ -127,3 +127,16 @@ def test_interpretive_verb_without_a_speaker_stays_analysis():
                    "This information, shared on social media, further emphasizes the challenges these troops face.")
     claim = only(found, "the challenges")
     assert claim.kind.value == "analysis" and claim.cue is None
+
+
+def test_trailing_according_to_on_a_relayed_report_is_the_root():
+    from claimscope.extract import extract_text
+
+    (claim,) = extract_text(
+        "The Hanbando Daily, citing the Meridian news agency, reported that about 100 soldiers "
+        "were killed last week, according to Ukraine's military intelligence.").claims
+    assert claim.source.name == "Ukraine's military intelligence"
+    assert [(link.role, link.name) for link in claim.chain][:3] == [
+        ("source", "Ukraine's military intelligence"), ("intermediary", "Meridian news agency"),
+        ("intermediary", "Hanbando Daily")]
+    assert claim.certainty.value == "reported"  # the only verb is the relay's

@@ -45,3 +45,19 @@ def test_relative_dates_without_publication_time_are_unknown_not_today():
 
 def test_absolute_dates_need_no_publication_time():
     assert resolved("12 March 2024", published=None) == (date(2024, 3, 12), date(2024, 3, 12), "day")
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("HUR said about 100 soldiers were killed between March 2 and March 8.", "2026-03-02", "2026-03-08"),
+    ("About 60 soldiers were killed on March 16-22, HUR said.", "2026-03-16", "2026-03-22"),
+    ("About 60 soldiers were killed on 16-22 March, HUR said.", "2026-03-16", "2026-03-22"),
+    ("About 60 soldiers were killed from 2 to 8 March, HUR said.", "2026-03-02", "2026-03-08"),
+    ("About 60 soldiers were killed in the week ending March 8, HUR said.", "2026-03-02", "2026-03-08"),
+])
+def test_written_out_intervals(text, start, end):
+    from datetime import datetime
+
+    from claimscope.extract import extract_text
+
+    times = [t for c in extract_text(text, published=datetime(2026, 3, 25)).claims for t in c.times]
+    assert [(t.start.isoformat(), t.end.isoformat()) for t in times] == [(start, end)]

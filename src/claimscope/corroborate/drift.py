@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from claimscope.records import Claim, Figure
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# Words that end the counted phrase: what happened to them, or where.
+_PREDICATES = {"dead", "die", "dies", "died", "killed", "kill", "wounded", "injured", "hurt",
+               "missing", "captured", "arrested", "detained", "deserted", "fled", "in", "at", "on",
+               "after", "as", "near", "were", "was", "are", "is", "have", "has", "had", "confirmed",
+               "reported", "feared", "said", "killing", "wounding"}
 _SKIP = {"more", "than", "at", "least", "about", "some", "nearly", "almost", "over", "up", "to",
          "of", "the", "other", "senior", "young", "foreign", "local", "north", "south", "korean",
          "russian", "ukrainian"}
@@ -44,12 +49,16 @@ def headline_drift(headline: Claim, body: Claim) -> Drift | None:
 
 
 def _counted(claim: Claim, figure: Figure) -> str | None:
-    """The noun a figure counts: the first content word after the number."""
+    """The noun a figure counts: the first content word after the number, when one comes
+    before the verb ("Eight Officers Die"; none in "Six dead in drone strike")."""
     offset = figure.span.end - claim.content.start
     if not 0 <= offset <= len(claim.content.text):
         return None
     for word in _WORD.findall(claim.content.text[offset:])[:4]:
-        if word.lower() not in _SKIP:
+        lowered = word.lower()
+        if lowered in _PREDICATES:
+            return None
+        if lowered not in _SKIP:
             return word
     return None
 

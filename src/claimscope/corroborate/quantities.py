@@ -17,6 +17,7 @@ from claimscope.records import Claim, Event, Figure, FigureType
 UNKNOWN = "?"
 _MARGIN = 0.15  # relative slack between ranges: 100 and 110 can be one figure, rounded
 _PERIOD_SLACK = timedelta(days=3)
+_SMALL_SLACK = 2  # "at least five" and "six" can be one toll; 5 and 100 cannot
 _COUNTED_BY_ACTOR1 = {FigureType.DEPLOYED, FigureType.DESERTED}
 
 
@@ -86,7 +87,7 @@ def _period(claim: Claim, event: Event | None) -> tuple[date | None, date | None
     return None, None
 
 
-def same_period(a: Reading, b: Reading) -> bool | None:
+def periods_overlap(a: Reading, b: Reading) -> bool | None:
     """True when both periods are known and overlap, False when known and apart, None when
     either is unknown."""
     if a.period_start is None or b.period_start is None:
@@ -95,14 +96,35 @@ def same_period(a: Reading, b: Reading) -> bool | None:
     return a.period_start <= b_end + _PERIOD_SLACK and b.period_start <= a_end + _PERIOD_SLACK
 
 
+def same_period(a: Reading, b: Reading) -> bool | None:
+    """Overlapping periods of about the same length: a tally "since January" covers a week in
+    March but is not a figure for that week."""
+    overlap = periods_overlap(a, b)
+    if not overlap:
+        return overlap
+    a_days = (a.period_end or a.period_start) - a.period_start
+    b_days = (b.period_end or b.period_start) - b.period_start
+    return max(a_days, b_days).days + 1 <= 2 * (min(a_days, b_days).days + 1) + _PERIOD_SLACK.days
+
+
 def ranges_meet(a: Reading, b: Reading) -> bool:
     (a_low, a_high), (b_low, b_high) = a.bounds, b.bounds
     return a_low <= b_high * (1 + _MARGIN) and b_low <= a_high * (1 + _MARGIN)
 
 
+def close_bests(a: Reading, b: Reading) -> bool:
+    """The figures' central values agree within rounding: "at least 5" and "about 100" do not
+    contradict each other, but they are not the same figure either."""
+    if a.best is None or b.best is None:
+        return True
+    return abs(a.best - b.best) <= max(_SMALL_SLACK, _MARGIN * max(a.best, b.best))
+
+
 def compatible(a: Reading, b: Reading) -> bool:
-    """Can be the same figure: same quantity, ranges meet, periods not known to differ."""
-    return a.quantity == b.quantity and ranges_meet(a, b) and same_period(a, b) is not False
+    """Can be the same figure: same quantity, ranges meet, central values agree, periods not
+    known to differ."""
+    return (a.quantity == b.quantity and ranges_meet(a, b) and close_bests(a, b)
+            and periods_overlap(a, b) is not False)
 
 
 def contradicts(a: Reading, b: Reading) -> bool:

@@ -16,6 +16,8 @@ from claimscope.records import Actor, ActorRole, Article, Claim, SourceType
 
 _DETERMINERS = re.compile(r"^(the|a|an)\s+", re.I)
 _PUNCT = re.compile(r"[^\w\s]")
+# "Ukraine's military intelligence agency" is the speaker the table knows without "agency".
+_TRAILING = re.compile(r"\s+(agency|service|office|directorate|spokesperson|spokesman|spokeswoman|press service)$", re.I)
 _CROWDS = {ActorRole.CIVILIANS, ActorRole.PROTESTERS, ActorRole.RIOTERS}
 
 
@@ -40,7 +42,7 @@ def provenance(claim: Claim, article: Article) -> Provenance:
 def root_key(name: str) -> str:
     """A name's key: the actor table's normalised name where it knows the speaker, else the
     words in lower case without determiners, possessives or punctuation."""
-    known = _known_actor(name)
+    known = _known_actor(name) or _known_actor(_TRAILING.sub("", name))
     if known:
         return known.lower()
     text = _DETERMINERS.sub("", name.strip())

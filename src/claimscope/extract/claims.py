@@ -104,7 +104,14 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
     chain += _relay_links(doc, frame, field, offset)
     if frame.via is not None and frame.via.source is not None:
         relay = make_source(doc, frame.via.source, memory, field_name=field, offset=offset)
-        chain.append(ChainLink("intermediary", relay.name, relay.span))
+        if _origin_behind(frame, frame.via):
+            # "X, citing Y, reported that ..., according to Z": Z is where it comes from; X and Y
+            # passed it on.
+            chain = [ChainLink("source", relay.name, relay.span)] + [
+                replace(link, role="intermediary") if link.role == "source" else link for link in chain]
+            source, relay_only = relay, True
+        else:
+            chain.append(ChainLink("intermediary", relay.name, relay.span))
         chain += _relay_links(doc, frame.via, field, offset)
     platform = _platform(source)
     if platform and not any(platform in link.name for link in chain if link.role == "channel"):
@@ -151,6 +158,12 @@ def _attributed_claim(doc: Doc, frame: Frame, article: Article, memory: SpeakerM
         channel=next((link.name for link in chain if link.role == "channel"), None),
         figures=figures, times=times, origin=origin, confidence=confidence,
     )
+
+
+def _origin_behind(frame: Frame, via: Frame) -> bool:
+    """A trailing "according to Z" on a relayed report names the report's origin."""
+    return via.cue_lemma == "according to" and via.cue_char > frame.cue_char and (
+        frame.cited is not None or frame.cue_lemma in {"report", "say", "write", "cite"})
 
 
 def _relay_links(doc: Doc, frame: Frame, field: str, offset: int) -> list[ChainLink]:

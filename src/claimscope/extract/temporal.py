@@ -25,6 +25,14 @@ _DURATION = re.compile(r"\b(in|within|over|during)\s+(a|one|a single|just one|a 
 _WEEKEND = re.compile(r"\b(over|during|at|on)\s+the\s+weekend\b|\bthis weekend\b|\blast weekend\b", re.I)
 _SINCE = re.compile(rf"\bsince\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE}|\d{{4}}|{'|'.join(_WEEKDAYS)})\b(?:\s+\d{{4}})?", re.I)
 _RELATIVE_PERIOD = re.compile(r"\b(earlier|later)\s+this\s+(week|month|year)\b|\b(last|this|past|previous)\s+(week|month|year)\b", re.I)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_A_DATE = rf"(?:{_MONTH_RE}\.?\s+{_DAY}|{_DAY}\s+{_MONTH_RE}\.?)(?:,?\s+\d{{4}})?"
+# "between March 2 and March 8", "from 2 to 8 March", "March 2-8", "2-8 March", "the week ending March 8"
+_RANGE = re.compile(
+    rf"\b(?:between|from)\s+(?P<a>{_A_DATE}|{_DAY})\s+(?:and|to|until|through)\s+(?P<b>{_A_DATE})"
+    rf"|\b(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})\s*[-–]\s*(?P<d2>\d{{1,2}})\b"
+    rf"|\b(?P<e1>\d{{1,2}})\s*[-–]\s*(?P<e2>\d{{1,2}})\s+(?P<m2>{_MONTH_RE})\b"
+    rf"|\b(?:the\s+)?week\s+(?:ending|to)\s+(?P<w>{_A_DATE})", re.I)
 _PREPOSITIONS = {"on", "in", "during", "since"}
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byears? old\b|\baged?\b", re.I)
 _SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -37,7 +45,7 @@ def find_times(sentence: Span, *, published: datetime | None, field: str = "text
     taken: list[tuple[int, int]] = []
     text = sentence.text
     base = sentence.start_char
-    for pattern in (_WEEKEND, _SINCE, _DURATION, _RELATIVE_PERIOD):
+    for pattern in (_RANGE, _WEEKEND, _SINCE, _DURATION, _RELATIVE_PERIOD):
         for match in pattern.finditer(text):
             start, end = base + match.start(), base + match.end()
             if _overlaps(taken, start, end):
@@ -68,6 +76,9 @@ def resolve(phrase: str, published: datetime | None, span: TextSpan) -> TimeExpr
     lowered = phrase.lower().strip()
     if _DURATION.search(lowered):
         return _unknown(span, "a duration, not a date")
+    stated = _RANGE.search(phrase)
+    if stated:
+        return _range(span, stated, published)
     anchor = published.date() if published else None
     if _WEEKEND.search(lowered):
         if anchor is None:
@@ -99,6 +110,32 @@ def _weekend(span: TextSpan, anchor: date, lowered: str) -> TimeExpr:
 
 
 _PART_OF_YEAR = {"early": 1, "mid": 5, "mid-": 5, "late": 9}
+
+
+def _range(span: TextSpan, match: re.Match, published: datetime | None) -> TimeExpr:
+    """An interval written out: both ends read as dates (the first borrowing the second's
+    month and year when it gives only a day: "between 2 and 8 March")."""
+    if match.group("w"):
+        end = _dateparse(match.group("w"), published)
+        if end is None:
+            return _unknown(span, "not understood as a date")
+        return TimeExpr(span, (end - timedelta(days=6)).date(), end.date(), TimePrecision.WEEK)
+    if match.group("m1"):
+        first, last = f"{match.group('m1')} {match.group('d1')}", f"{match.group('m1')} {match.group('d2')}"
+    elif match.group("m2"):
+        first, last = f"{match.group('e1')} {match.group('m2')}", f"{match.group('e2')} {match.group('m2')}"
+    else:
+        first, last = match.group("a"), match.group("b")
+    end = _dateparse(last, published)
+    if end is None:
+        return _unknown(span, "not understood as a date")
+    if first.strip().rstrip("stndrh").isdigit():
+        start_day = end.replace(day=int(re.match(r"\d+", first).group(0)))
+    else:
+        start_day = _dateparse(first, end + timedelta(days=1))
+    if start_day is None or start_day > end:
+        return _unknown(span, "not understood as a date range")
+    return TimeExpr(span, start_day.date(), end.date(), TimePrecision.INTERVAL)
 
 
 def _since(span: TextSpan, what: str, published: datetime | None) -> TimeExpr:

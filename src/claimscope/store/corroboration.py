@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, insert, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from claimscope.corroborate.copies import best_original, from_bytes, signature
-from claimscope.corroborate.quantities import Reading, compatible, readings
+from claimscope.corroborate.quantities import UNKNOWN, Quantity, Reading, compatible, readings
 from claimscope.corroborate.roots import provenance
 from claimscope.records import Event, Extraction
 from claimscope.store.schema import (
@@ -93,7 +93,7 @@ def _group_for(conn: Connection, reading: Reading, new_id: str) -> str:
     """The group whose anchor this reading matches, else a new group anchored on it. Ids are
     the anchoring claim's, so re-writing an article finds the groups it anchored before."""
     block = reading.quantity.block
-    anchors = conn.execute(select(claim_groups).where(claim_groups.c.block == block)).all()
+    anchors = conn.execute(select(claim_groups).where(_near_blocks(reading))).all()
     for anchor in anchors:
         if compatible(reading, _anchor_reading(anchor, reading)):
             return anchor.id
@@ -107,7 +107,24 @@ def _group_for(conn: Connection, reading: Reading, new_id: str) -> str:
     return group_id
 
 
+def _near_blocks(reading: Reading):
+    """The reading's block and the blocks that differ only by an unknown: "100 soldiers were
+    killed" (whose soldiers the sentence does not say) can be "100 North Korean soldiers"."""
+    quantity = reading.quantity
+    column = claim_groups.c.block
+    if quantity.who == UNKNOWN and quantity.where == UNKNOWN:
+        return column.startswith(f"{quantity.figure_type.value}|")
+    if quantity.who == UNKNOWN:
+        return or_(column.like(f"{quantity.figure_type.value}|%|{quantity.where}"),
+                   column.like(f"{quantity.figure_type.value}|%|{UNKNOWN}"))
+    whos = {quantity.who, UNKNOWN}
+    wheres = {quantity.where, UNKNOWN}
+    return column.in_([Quantity(quantity.figure_type, who, where).block
+                       for who in whos for where in wheres])
+
+
 def _anchor_reading(row: Any, like: Reading) -> Reading:
+    # The anchor is compared as the same quantity: _near_blocks already chose compatible blocks.
     return Reading(row.id, like.quantity, row.low, row.best, row.high, row.period_start, row.period_end)
 
 
