@@ -103,7 +103,7 @@ def test_ledger_marks_contradictions_and_says_how_it_derives_its_range():
     flagged = {row.member.claim_id: row.contradicted_by for row in found.rows}
     assert set(flagged["c2"]) == {"c1", "c3"} and flagged["c1"] == ("c2",)
     assert (found.low, found.best, found.high) == (20, 100, 110)
-    assert "median" in found.derivation and "3 independent roots" in found.derivation
+    assert "median" in found.derivation and "3 root(s)" in found.derivation
 
 
 def test_claimed_then_confirmed_by_another_outlet_is_an_upgrade():

@@ -113,7 +113,8 @@ def ledger_table(found: Ledger, upgrades: list[Upgrade]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=True, caption=Text(
         f"derived: low {found.low}, best {found.best}, high {found.high if found.high is not None else 'open'}"
         f" — {found.derivation}"))
-    for name in ("claimed", "source", "via", "period", "low", "best", "high", "certainty", "flags"):
+    for name in ("claimed", "source", "first in", "outlets", "period", "low", "best", "high",
+                 "certainty", "flags"):
         table.add_column(name)
     upgraded = {u.after.claim_id for u in upgrades}
     for row in found.rows:
@@ -122,14 +123,14 @@ def ledger_table(found: Ledger, upgrades: list[Upgrade]) -> Table:
             f"{m.period_start}" + (f" to {m.period_end}" if m.period_end != m.period_start else ""))
         flags = []
         if row.contradicted_by:
-            flags.append(f"contradicts {len(row.contradicted_by)}")
-        if m.claim_id in upgraded:
-            flags.append("certainty upgraded")
-        if m.origin != "body":
-            flags.append(m.origin)
-        if m.canonical_article != m.article_id:
-            flags.append("copy")
+            against = sum(1 for other in found.rows if set(other.claim_ids) & set(row.contradicted_by))
+            flags.append(f"contradicts {against} row(s)")
+        if upgraded & set(row.claim_ids):
+            flags.append("certainty upgraded later")
+        if len(row.outlets) >= 3 and len({r.member.root_key for r in found.rows if r.member.group_id == m.group_id}) == 1:
+            flags.append("circular")
         table.add_row(Text(str(m.published.date()) if m.published else "?"), Text(m.root_name),
-                      Text(m.outlet), Text(period), *(Text("" if v is None else f"{v:,}") for v in (m.low, m.best, m.high)),
+                      Text(m.outlet), str(len(row.outlets)), Text(period),
+                      *(Text("" if v is None else f"{v:,}") for v in (m.low, m.best, m.high)),
                       Text(m.certainty.value), Text(", ".join(flags), style="bold red" if row.contradicted_by else ""))
     return table

@@ -19,27 +19,36 @@ def draw_ledger(found: Ledger, path: Path, *, title: str) -> None:
     by_source: dict[str, list] = defaultdict(list)
     for row in found.rows:
         member = row.member
-        if member.published is None or member.best is None and member.low is None:
-            continue
         value = member.best if member.best is not None else member.low
-        by_source[member.root_name].append((member.published, value, member.low, member.high,
-                                            bool(row.contradicted_by)))
+        if value is None:
+            continue
+        by_source[member.root_name].append((member, value, bool(row.contradicted_by)))
     figure, axes = plt.subplots(figsize=(9, 4.8), dpi=110)
     for source, points in sorted(by_source.items()):
-        points.sort()
-        times = [p[0] for p in points]
-        values = [p[1] for p in points]
-        lows = [v - (low if low is not None else v) for (_, v, low, _, _) in points]
-        highs = [((high if high is not None else v) - v) for (_, v, _, high, _) in points]
-        axes.errorbar(times, values, yerr=[lows, highs], marker="o", capsize=3, label=source)
-        for when, value, *_, contradicted in points:
+        # Each figure sits over the period it covers (a bar from start to end); a figure with
+        # no stated period sits on the day it was claimed.
+        xs, x_err, ys, y_err = [], [[], []], [], [[], []]
+        for member, value, contradicted in points:
+            start = member.period_start or (member.published.date() if member.published else None)
+            if start is None:
+                continue
+            end = member.period_end or start
+            middle = start + (end - start) / 2
+            xs.append(middle)
+            x_err[0].append(middle - start)
+            x_err[1].append(end - middle)
+            ys.append(value)
+            y_err[0].append(value - (member.low if member.low is not None else value))
+            y_err[1].append((member.high if member.high is not None else value) - value)
             if contradicted:
-                axes.annotate("≠", (when, value), textcoords="offset points", xytext=(6, 6), color="red")
+                axes.annotate("≠", (middle, value), textcoords="offset points", xytext=(6, 6), color="red")
+        axes.errorbar(xs, ys, xerr=x_err, yerr=y_err, fmt="o", capsize=3, label=source)
     if found.best is not None:
         axes.axhline(found.best, linestyle="--", linewidth=1, color="grey",
                      label=f"derived best {found.best}")
     axes.set_title(title)
     axes.set_ylabel(found.figure_type.value)
+    axes.set_xlabel("period the figure covers (bars) — ≠ marks a contradicted figure")
     axes.legend(fontsize="small")
     figure.autofmt_xdate()
     figure.tight_layout()

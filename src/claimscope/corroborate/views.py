@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import median
 
-from claimscope.corroborate.quantities import Quantity, Reading, contradicts
+from claimscope.corroborate.quantities import Quantity, Reading, contradicts, same_period
 from claimscope.records import Certainty, FigureType, SourceType
 
 CIRCULAR_OUTLETS = 3  # this many outlets (copies counted once) tracing back to a single root
@@ -102,7 +102,11 @@ def _outlet_of(member: Member, members: list[Member]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:
-    member: Member
+    """One root's statement of a figure: its first report, and every article repeating it."""
+
+    member: Member  # the earliest body report of this root's figure
+    outlets: tuple[str, ...]  # outlets carrying it, copies counted once
+    claim_ids: tuple[str, ...]  # every claim repeating it, headlines included
     contradicted_by: tuple[str, ...]  # claim ids of incompatible figures for the same period
 
 
@@ -117,27 +121,56 @@ class Ledger:
 
 
 def ledger(figure_type: FigureType, members: list[Member]) -> Ledger:
-    """Every claimant's figure side by side, oldest first; contradictions marked; one derived
-    range over independent roots (each root's latest figure), saying how it was derived."""
+    """Every claimant's figure side by side, oldest first, one row per root statement (a root's
+    figure in one claim group); contradictions marked; one derived range over independent
+    roots (each root's latest figure), saying how it was derived."""
     members = sorted((m for m in members if m.quantity.figure_type is figure_type),
-                     key=lambda m: (m.published or datetime.min, m.claim_id))
-    rows = tuple(LedgerRow(m, tuple(o.claim_id for o in members if o is not m and
-                                    contradicts(m.reading(), o.reading()))) for m in members)
-    latest: dict[str, Member] = {}
+                     key=lambda m: (m.published or datetime.min, m.origin != "body", m.claim_id))
+    statements: dict[tuple[str, str], list[Member]] = defaultdict(list)
     for member in members:
-        if member.origin == "body":
-            latest[member.root_key] = member
+        statements[(member.group_id, member.root_key)].append(member)
+    firsts = {key: next((m for m in items if m.origin == "body"), items[0])
+              for key, items in statements.items()}
+    rows = []
+    for key, items in statements.items():
+        first = firsts[key]
+        against = [other for okey, other in firsts.items() if okey != key
+                   and contradicts(first.reading(), other.reading())]
+        rows.append(LedgerRow(first, tuple(dict.fromkeys(_outlet_of(m, members) for m in items)),
+                              tuple(m.claim_id for m in items),
+                              tuple(m.claim_id for o in against
+                                    for m in statements[(o.group_id, o.root_key)])))
+    rows.sort(key=lambda r: (r.member.published or datetime.min, r.member.claim_id))
+    return Ledger(figure_type, tuple(rows), *_derived(rows))
+
+
+def _derived(rows: list[LedgerRow]) -> tuple[int | None, int | None, int | None, str]:
+    """One range for the period most independent roots speak of (figures for different
+    periods are never pooled): best = median of each root's latest figure for it, low / high =
+    the lowest low and the highest high (open when any root's is)."""
+    periods: list[list[Member]] = []
+    for row in rows:
+        home = next((p for p in periods if same_period(p[0].reading(), row.member.reading())
+                     or p[0].period_start is None and row.member.period_start is None), None)
+        (home if home is not None else periods.append([]) or periods[-1]).append(row.member)
+    if not periods:
+        return None, None, None, "no figure with a value"
+    chosen = max(periods, key=lambda p: (len({m.root_key for m in p}), p[-1].published or datetime.min))
+    latest = {m.root_key: m for m in chosen}
     bests = [m.best for m in latest.values() if m.best is not None]
+    if not bests:
+        return None, None, None, "no figure with a value"
     # "no more than 20" has no low of its own: its bound is the figure itself.
-    lows = [m.low if m.low is not None else m.best for m in latest.values()
-            if m.low is not None or m.best is not None]
-    highs = [m.high for m in latest.values() if m.high is not None]
-    derivation = (f"best: median of the latest figure of each of {len(bests)} independent roots; "
-                  f"low / high: the lowest low and highest high among them") if bests else \
-        "no figure with a value"
-    return Ledger(figure_type, rows, min(lows) if lows else None,
-                  int(median(bests)) if bests else None,
-                  max(highs) if highs and len(highs) == len(latest) else None, derivation)
+    lows = [m.low if m.low is not None else m.best for m in latest.values()]
+    highs = [m.high for m in latest.values()]
+    first = chosen[0]
+    when = "period unknown" if first.period_start is None else f"{first.period_start} to {first.period_end}"
+    sources = ", ".join(f"{m.root_name} {m.best}" for m in latest.values())
+    derivation = (f"for {when}, the period most independent roots speak of: best is the median of "
+                  f"{len(bests)} root(s)' latest figures ({sources}); low / high are their lowest "
+                  f"low and highest high")
+    high = None if any(h is None for h in highs) else max(highs)
+    return min(v for v in lows if v is not None), int(median(bests)), high, derivation
 
 
 @dataclass(frozen=True, slots=True)
