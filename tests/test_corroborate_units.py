@@ -132,3 +132,12 @@ def test_a_running_tally_is_not_a_figure_for_one_week_inside_it():
     tally = reading("b", 300, 300, 300, date(2025, 1, 1), date(2025, 3, 20))
     assert not contradicts(week, tally)
     assert contradicts(week, reading("c", 300, 300, 300, date(2025, 1, 5), date(2025, 1, 12)))
+
+
+def test_troops_in_the_headline_over_soldiers_in_the_body_is_no_drift():
+    body = claim("b", "x", SourceType.INTELLIGENCE, text="about 100 soldiers were killed",
+                 figures=(Figure(FigureType.KILLED, 100, 100, 100, True, TextSpan(6, 9, "100")),))
+    headline = claim("h", "x", SourceType.OUTLET, origin=Origin.HEADLINE, restates="b",
+                     text="100 troops killed",
+                     figures=(Figure(FigureType.KILLED, 100, 100, 100, True, TextSpan(0, 3, "100", "title")),))
+    assert headline_drift(headline, body) is None

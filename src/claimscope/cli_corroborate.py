@@ -64,7 +64,11 @@ def provenance_tree(found: Group) -> Tree:
                      style="bold"))
     for root in found.roots:
         branch = tree.add(Text(f"{root.name} [{root.type.value}] — repeated by {len(root.outlets)} outlet(s)"))
-        for member in (m for m in found.members if m.root_key == root.key):
+        mine = [m for m in found.members if m.root_key == root.key]
+        headlines = sum(1 for m in mine if m.origin != "body")
+        if headlines:
+            branch.add(Text(f"(and {headlines} headline(s) repeating it)", style="dim"))
+        for member in (m for m in mine if m.origin == "body"):
             value = member.best if member.best is not None else member.low
             path = " ← ".join(reversed(member.path))
             copy = "" if member.canonical_article == member.article_id else " (copy)"

@@ -42,7 +42,7 @@ def headline_drift(headline: Claim, body: Claim) -> Drift | None:
             return Drift(headline.article_id, headline, body,
                          f"headline says {figure.best} {figure.type.value}, body {match.best}")
         said, counted = _counted(headline, figure), _counted(body, match)
-        if said and counted and _singular(said) != _singular(counted):
+        if said and counted and _kind(said) != _kind(counted):
             return Drift(headline.article_id, headline, body,
                          f"headline counts {said.lower()}, body counts {counted.lower()}")
     return None
@@ -61,6 +61,24 @@ def _counted(claim: Claim, figure: Figure) -> str | None:
         if lowered not in _SKIP:
             return word
     return None
+
+
+# Words for the same people: "troops" in a headline over "soldiers" in the body is no drift.
+_SAME_PEOPLE = [
+    {"soldier", "troop", "serviceman", "servicemen", "fighter", "force", "personnel", "trooper",
+     "infantryman", "infantrymen", "marine", "conscript"},
+    {"people", "person", "individual"},
+    {"civilian", "resident", "local", "villager", "inhabitant"},
+    {"child", "children", "kid", "minor"},
+]
+
+
+def _kind(word: str) -> str:
+    singular = _singular(word)
+    for index, words in enumerate(_SAME_PEOPLE):
+        if singular in words or word.lower() in words:
+            return f"class{index}"
+    return singular
 
 
 def _singular(word: str) -> str:
