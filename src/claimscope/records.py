@@ -245,6 +245,8 @@ class Event:
     places: tuple[Place, ...] = ()
     # Triggers of the other mentions of this event in the article ("the deployment", "sent").
     mentions: tuple[TextSpan, ...] = ()
+    # The trigger's lemmas, head first ("kill"), for linking events across articles.
+    lemmas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

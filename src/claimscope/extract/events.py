@@ -396,6 +396,8 @@ def _event(doc: Doc, sentence: Span, mention: Mention, claim: Claim, article: Ar
         places=place_candidates(sentence, trigger_span, field, taken=_taken(subject, patient),
                                 first=acted_on_place),
         figures=figures + _single_victims(sentence, kind, figures, field), claim_ids=(claim.id,),
+        lemmas=tuple(dict.fromkeys([trigger_span.root.lemma_.lower()]
+                                   + [t.lemma_.lower() for t in trigger_span if t.is_alpha])),
     )
 
 

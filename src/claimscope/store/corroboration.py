@@ -10,6 +10,7 @@ store grows. Re-writing an article first removes what it contributed.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, tuple_
@@ -19,8 +20,10 @@ from claimscope.corroborate.copies import best_original, from_bytes, signature
 from claimscope.corroborate.quantities import UNKNOWN, Quantity, Reading, compatible, readings
 from claimscope.corroborate.roots import provenance
 from claimscope.records import Event, Extraction
+from claimscope.store.plain import from_plain
 from claimscope.store.schema import (
-    article_signatures, claim_groups, group_members, signature_bands, stories, story_events,
+    article_signatures, articles, claim_groups, claims, event_claims, events, group_members,
+    signature_bands, stories, story_events,
 )
 
 _STORY_DAYS = 7  # events of one code and country within a week can be one story
@@ -60,7 +63,8 @@ def record_article(conn: Connection, extraction: Extraction) -> None:
             })
     if rows:
         conn.execute(insert(group_members), rows)
-    links = [{"event_id": e.id, "story_id": _story_for(conn, e), "article_id": article.id}
+    links = [{"event_id": e.id, "article_id": article.id,
+              "story_id": _story_for(conn, e, _sentence(e, by_id), article.text)}
              for e in _unique(extraction.events)]
     if links:
         conn.execute(insert(story_events), links)
@@ -128,25 +132,67 @@ def _anchor_reading(row: Any, like: Reading) -> Reading:
     return Reading(row.id, like.quantity, row.low, row.best, row.high, row.period_start, row.period_end)
 
 
-def _story_for(conn: Connection, event: Event) -> str:
+def _story_for(conn: Connection, event: Event, sentence: str, article_text: str) -> str:
+    """The story this event continues: among the recent stories of its block (event code,
+    country) within a week of it, the one the event-coreference model links it to (trained on
+    ECB+, corroborate/coref.py); else a new story."""
     country = (event.place.country if event.place and event.place.country else None) or next(
         (a.country for a in (event.actor1, event.actor2, *event.targets) if a is not None and a.country), "?")
     block = f"{event.code}|{country}"
-    query = select(stories).where(stories.c.block == block)
+    query = select(stories.c.id).where(stories.c.block == block)
     if event.time.start is not None:
         start, end = event.time.start, event.time.end or event.time.start
         query = query.where(or_(stories.c.date_start.is_(None), and_(
             stories.c.date_start <= _shift(end, _STORY_DAYS),
             stories.c.date_end >= _shift(start, -_STORY_DAYS))))
-    found = conn.execute(query.limit(1)).first()
-    if found is not None:
-        return found.id
+    candidates = conn.execute(query.order_by(stories.c.date_end.desc()).limit(_CANDIDATES)).scalars().all()
+    if candidates:
+        clusters = [_story_mentions(conn, story_id) for story_id in candidates]
+        found, _score = _coref().assign(_mention(event, sentence, article_text), clusters)
+        if found is not None:
+            return candidates[found]
     story_id = f"s:{event.id}"
     conn.execute(delete(stories).where(stories.c.id == story_id))  # started here before
     conn.execute(insert(stories), {"id": story_id, "block": block, "code": event.code,
                                    "date_start": event.time.start,
                                    "date_end": event.time.end or event.time.start})
     return story_id
+
+
+_CANDIDATES = 5  # recent stories of the block compared with a new event
+_PER_STORY = 3  # of each, the first events (and their claims and articles) it is compared with
+
+
+def _story_mentions(conn: Connection, story_id: str) -> list:
+    rows = conn.execute(
+        select(events.c.record, claims.c.content_text, articles.c.text)
+        .join(story_events, story_events.c.event_id == events.c.id)
+        .join(event_claims, event_claims.c.event_id == events.c.id)
+        .join(claims, claims.c.id == event_claims.c.claim_id)
+        .join(articles, articles.c.id == events.c.article_id)
+        .where(story_events.c.story_id == story_id, event_claims.c.position == 0)
+        .limit(_PER_STORY)
+    ).all()
+    return [_mention(from_plain(Event, row.record), row.content_text, row.text) for row in rows]
+
+
+def _mention(event: Event, sentence: str, article_text: str):
+    from claimscope.corroborate.coref import mention_from_event
+
+    return mention_from_event(event, article_text, sentence=sentence or None,
+                              lemmas=list(event.lemmas) or None, doc_id=event.article_id)
+
+
+@lru_cache(maxsize=1)
+def _coref():
+    from claimscope.corroborate.coref import CorefModel
+
+    return CorefModel.load()
+
+
+def _sentence(event: Event, claims_by_id: dict) -> str:
+    claim = next((claims_by_id[c] for c in event.claim_ids if c in claims_by_id), None)
+    return claim.content.text if claim is not None else event.trigger.text
 
 
 def _shift(day, days: int):
