@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from claimscope.records import Article, Claim, Rejected, to_plain
 from claimscope.store import Store, StoreError, from_plain
+from claimscope.store.migrate import include_name
 from claimscope.store.schema import metadata
 
 
@@ -135,8 +136,8 @@ def test_reopen_keeps_data(tmp_path):
 
 def test_migrations_match_schema(store):
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0003"
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        assert context.get_current_revision() == "0004"
         assert compare_metadata(context, metadata) == []
 
 

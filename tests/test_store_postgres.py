@@ -86,7 +86,9 @@ def test_migrations_match_schema(pg_store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from claimscope.store.migrate import include_name
     from claimscope.store.schema import metadata
 
     with pg_store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        assert compare_metadata(context, metadata) == []

@@ -269,14 +269,18 @@ def export(
     article: ArticleOpt = None,
     kind: KindOpt = None,
     limit: LimitOpt = None,
+    reviewed_only: Annotated[bool, typer.Option(
+        "--reviewed-only", help="Only claims a reviewer accepted or corrected.")] = False,
 ) -> None:
     """Export claims (jsonl, csv, parquet) or, with --what events, events (acled, ucdp,
-    geojson, parquet, jsonl, csv). --article and --limit apply to both."""
+    geojson, parquet, jsonl, csv). --article and --limit apply to both. Claims go out with
+    their reviewers' latest corrections applied and their review status."""
     if format is ExportFormat.PARQUET and output is None:
         _fail("parquet is binary: give --output FILE")
     if what is ExportWhat.EVENTS:
-        if any(v is not None for v in (source, source_type, figure, kind)):
-            _fail("--source, --source-type, --figure and --kind filter claims, not events")
+        if any(v is not None for v in (source, source_type, figure, kind)) or reviewed_only:
+            _fail("--source, --source-type, --figure, --kind and --reviewed-only filter claims, "
+                  "not events")
         _export_events(format, output, db,
                        _filters(article=article, certainty=certainty, limit=limit))
         return
@@ -290,6 +294,7 @@ def export(
         article=article,
         kind=kind,
         limit=limit,
+        reviewed=True if reviewed_only else None,
     )
     with _store(db) as store:
         count = _write_export(store, format, output, filters)
@@ -316,11 +321,13 @@ def _export_events(format: ExportFormat, output: Path | None, db: str | None,
 def _write_export(
     store: Store, format: ExportFormat, output: Path | None, filters: dict[str, Any]
 ) -> int:
+    from claimscope.store import claim_export
+
+    entries = store.claim_entries(**filters)
     if format is ExportFormat.JSONL:
-        lines = [json.dumps(to_plain(c), ensure_ascii=False) for c in store.claims(**filters)]
-        _emit("".join(line + "\n" for line in lines), output)
-        return len(lines)
-    frame = store.claims_dataframe(**filters)
+        _emit("".join(claim_export.jsonl_lines(entries)), output)
+        return len(entries)
+    frame = claim_export.frame(entries)
     if format is ExportFormat.CSV:
         _emit(frame.to_csv(index=False), output)
     else:
@@ -376,3 +383,4 @@ def demo(db: Db = None) -> None:
 
 # Commands defined beside their renderings; imported last because they use the names above.
 from claimscope import cli_corroborate  # noqa: E402,F401
+from claimscope import cli_serve  # noqa: E402,F401

@@ -16,7 +16,7 @@ from rich.tree import Tree
 
 from claimscope.cli import Db, _err, _fail, _out, _store, app
 from claimscope.cli_render import shorten
-from claimscope.corroborate.views import Group, Ledger, Upgrade
+from claimscope.corroborate.views import Group, Ledger, Upgrade, row_flags
 from claimscope.records import FigureType
 
 
@@ -120,19 +120,11 @@ def ledger_table(found: Ledger, upgrades: list[Upgrade]) -> Table:
     for name in ("claimed", "source", "first in", "outlets", "period", "low", "best", "high",
                  "certainty", "flags"):
         table.add_column(name)
-    upgraded = {u.after.claim_id for u in upgrades}
     for row in found.rows:
         m = row.member
         period = "unknown" if m.period_start is None else (
             f"{m.period_start}" + (f" to {m.period_end}" if m.period_end != m.period_start else ""))
-        flags = []
-        if row.contradicted_by:
-            against = sum(1 for other in found.rows if set(other.claim_ids) & set(row.contradicted_by))
-            flags.append(f"contradicts {against} row(s)")
-        if upgraded & set(row.claim_ids):
-            flags.append("certainty upgraded later")
-        if len(row.outlets) >= 3 and len({r.member.root_key for r in found.rows if r.member.group_id == m.group_id}) == 1:
-            flags.append("circular")
+        flags = row_flags(found, row, upgrades)
         table.add_row(Text(str(m.published.date()) if m.published else "?"), Text(m.root_name),
                       Text(m.outlet), str(len(row.outlets)), Text(period),
                       *(Text("" if v is None else f"{v:,}") for v in (m.low, m.best, m.high)),

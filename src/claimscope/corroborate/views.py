@@ -194,3 +194,18 @@ def certainty_upgrades(members: list[Member]) -> list[Upgrade]:
             if later.outlet != first.outlet and _STRENGTH.index(later.certainty) > _STRENGTH.index(first.certainty):
                 upgrades.append(Upgrade(first.root_name, first, later))
     return upgrades
+
+
+def row_flags(found: Ledger, row: LedgerRow, upgrades: list[Upgrade]) -> list[str]:
+    """What a reader should notice about a ledger row: contradictions, a later upgrade of its
+    certainty, circular repetition (three or more outlets, the group's only root)."""
+    flags = []
+    if row.contradicted_by:
+        against = sum(1 for other in found.rows if set(other.claim_ids) & set(row.contradicted_by))
+        flags.append(f"contradicts {against} row(s)")
+    if {u.after.claim_id for u in upgrades} & set(row.claim_ids):
+        flags.append("certainty upgraded later")
+    roots = {r.member.root_key for r in found.rows if r.member.group_id == row.member.group_id}
+    if len(row.outlets) >= CIRCULAR_OUTLETS and len(roots) == 1:
+        flags.append("circular")
+    return flags

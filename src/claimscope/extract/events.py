@@ -344,7 +344,9 @@ def _people(token: Token) -> int | None:
 
 def _event_time(doc: Doc, sentence: Span, trigger: TextSpan, claim: Claim,
                 article: Article) -> EventTime:
-    times = [t for t in claim.times if sentence.start_char <= t.span.start < sentence.end_char]
+    # The whole sentence: "X said on Thursday that five were killed" dates the killing too.
+    whole = sentence[0].sent if len(sentence) else sentence
+    times = [t for t in claim.times if whole.start_char <= t.span.start < whole.end_char]
     if times:
         best = min(times, key=lambda t: abs(t.span.start - trigger.start))
         return _from_expression(best, article)

@@ -50,6 +50,16 @@ def read_items(
             yield from _read_path(raw, max_bytes)
 
 
+def read_bytes(
+    data: bytes, name: str, *, kind: str | None = None, max_bytes: int = 20_000_000
+) -> Iterator[Item]:
+    """Articles from bytes already in memory (an upload): the kind ("plain", "html", "jsonl")
+    from ``name``'s suffix unless given, else sniffed from the text; ``name`` names the items."""
+    if kind is None:
+        kind = _KINDS.get(Path(name).suffix.lower())
+    yield from _from_bytes(data, kind, name, max_bytes)
+
+
 def _read_path(raw: str, max_bytes: int) -> Iterator[Item]:
     path = Path(raw)
     if path.is_dir():

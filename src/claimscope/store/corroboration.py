@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, insert, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from claimscope.corroborate.copies import best_original, from_bytes, signature
-from claimscope.corroborate.quantities import UNKNOWN, Quantity, Reading, compatible, readings
+from claimscope.corroborate.quantities import UNKNOWN, Reading, compatible, readings
 from claimscope.corroborate.roots import provenance
 from claimscope.records import Event, Extraction
 from claimscope.store.plain import from_plain
@@ -97,7 +97,16 @@ def _group_for(conn: Connection, reading: Reading, new_id: str) -> str:
     """The group whose anchor this reading matches, else a new group anchored on it. Ids are
     the anchoring claim's, so re-writing an article finds the groups it anchored before."""
     block = reading.quantity.block
-    anchors = conn.execute(select(claim_groups).where(_near_blocks(reading))).all()
+    query = select(claim_groups).where(_near_blocks(reading))
+    if UNKNOWN in (reading.quantity.who, reading.quantity.where):
+        # A partly unknown quantity matches many blocks: look at the recent groups whose
+        # period can be the reading's, not at the whole figure type.
+        if reading.period_start is not None:
+            query = query.where(or_(claim_groups.c.period_start.is_(None), and_(
+                claim_groups.c.period_start <= _shift(reading.period_end or reading.period_start, 3),
+                claim_groups.c.period_end >= _shift(reading.period_start, -3))))
+        query = query.order_by(claim_groups.c.period_start.desc()).limit(_FUZZY_CANDIDATES)
+    anchors = conn.execute(query).all()
     for anchor in anchors:
         if compatible(reading, _anchor_reading(anchor, reading)):
             return anchor.id
@@ -111,20 +120,24 @@ def _group_for(conn: Connection, reading: Reading, new_id: str) -> str:
     return group_id
 
 
+_FUZZY_CANDIDATES = 500
+
+
 def _near_blocks(reading: Reading):
     """The reading's block and the blocks that differ only by an unknown: "100 soldiers were
-    killed" (whose soldiers the sentence does not say) can be "100 North Korean soldiers"."""
+    killed" (whose soldiers, or where, the sentence does not say) can be "100 North Korean
+    soldiers killed in Russia". Unknown parts match anything; known parts also match "?"."""
     quantity = reading.quantity
+    kind = quantity.figure_type.value
     column = claim_groups.c.block
-    if quantity.who == UNKNOWN and quantity.where == UNKNOWN:
-        return column.startswith(f"{quantity.figure_type.value}|")
-    if quantity.who == UNKNOWN:
-        return or_(column.like(f"{quantity.figure_type.value}|%|{quantity.where}"),
-                   column.like(f"{quantity.figure_type.value}|%|{UNKNOWN}"))
-    whos = {quantity.who, UNKNOWN}
-    wheres = {quantity.where, UNKNOWN}
-    return column.in_([Quantity(quantity.figure_type, who, where).block
-                       for who in whos for where in wheres])
+    if UNKNOWN not in (quantity.who, quantity.where):  # exact keys: an indexed lookup
+        return column.in_([f"{kind}|{who}|{where}" for who in (quantity.who, UNKNOWN)
+                           for where in (quantity.where, UNKNOWN)])
+    whos = ["%"] if quantity.who == UNKNOWN else [quantity.who, UNKNOWN]
+    wheres = ["%"] if quantity.where == UNKNOWN else [quantity.where, UNKNOWN]
+    patterns = or_(*(column.like(f"{kind}|{who}|{where}") for who in whos for where in wheres))
+    # The prefix range lets the block index narrow the scan to this figure type first.
+    return and_(column >= f"{kind}|", column < f"{kind}}}", patterns)
 
 
 def _anchor_reading(row: Any, like: Reading) -> Reading:

@@ -111,3 +111,19 @@ def copies(conn: Connection) -> list[tuple[str, str, float]]:
 
 def group_count(conn: Connection) -> int:
     return conn.execute(select(func.count(func.distinct(group_members.c.group_id)))).scalar_one()
+
+
+def story_event_ids(conn: Connection, story_id: str) -> list[str]:
+    rows = conn.execute(select(story_events.c.event_id).join(events, events.c.id == story_events.c.event_id)
+                        .where(story_events.c.story_id == story_id)
+                        .order_by(events.c.date_start, events.c.article_id, events.c.position)).all()
+    return [row.event_id for row in rows]
+
+
+def group_ids_of(conn: Connection, claim_ids: list[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(claim_ids), 500):
+        found += conn.execute(select(group_members.c.group_id).distinct()
+                              .where(group_members.c.claim_id.in_(claim_ids[start:start + 500]))
+                              ).scalars().all()
+    return sorted(set(found))

@@ -30,5 +30,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def include_name(name: str | None, type_: str, _parent_names: object = None) -> bool:
+    """For Alembic's comparison of the database with ``schema.py``: leave out the full-text
+    search structures (``store/search.py``), which migration 0004 creates outside SQLAlchemy:
+    the FTS5 table with its shadow tables on SQLite, the expression index on PostgreSQL."""
+    from claimscope.store.search import FTS_TABLE, PG_INDEX
+
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == PG_INDEX)
+
+
 def upgrade(connection: Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(connection), revision)

@@ -250,3 +250,50 @@ story_events = Table(
     Index("ix_story_events_story_id", "story_id"),
     Index("ix_story_events_article_id", "article_id"),
 )
+
+# --- the team server: accounts, API tokens, reviews (serve/, store/accounts.py, reviews.py) ----
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(), nullable=False),
+    Column("password_hash", Text, nullable=False),  # argon2id, with its parameters and salt
+    Column("role", String(16), nullable=False),  # viewer | reviewer | admin
+    Column("created", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("username", name="uq_users_username"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # sha256 of the token: the token itself is shown once and never stored.
+    Column("token_hash", String(64), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("last_used", DateTime(timezone=True)),
+    UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+# Append-only: every review action is a new row, a new version of the claim's review; the
+# claim's own row is never changed. No foreign key to claims: re-ingesting an article deletes
+# and re-inserts its claims (same ids), and the review history must survive that.
+claim_reviews = Table(
+    "claim_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(), nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, ... per claim
+    Column("action", String(16), nullable=False),  # accept | reject | correct
+    Column("field", String(32)),  # what a correction changes; None for accept / reject
+    Column("old_value", JSON),
+    Column("new_value", JSON),
+    Column("reason", Text, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("username", Text, nullable=False),  # kept as written: the audit outlives accounts
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("claim_id", "version", name="uq_claim_reviews_claim_version"),
+)

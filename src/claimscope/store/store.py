@@ -26,7 +26,11 @@ from claimscope.store.event_queries import EventFilters, events_select
 from claimscope.store.frame import ClaimRow, claims_frame
 from claimscope.store.migrate import upgrade
 from claimscope.store.plain import from_plain
+from claimscope.store import pages, reviews, search
+from claimscope.store.accounts import Accounts, User
+from claimscope.store.pages import ArticleEntry, ClaimEntry, Page
 from claimscope.store.queries import ClaimFilters, claims_select
+from claimscope.store.reviews import Review, ReviewedClaim
 from claimscope.store.schema import articles, claims, events, rejections
 
 
@@ -53,6 +57,8 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.accounts = Accounts(engine)  # users and API tokens (store/accounts.py)
+        self._search_mode: str | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -107,9 +113,17 @@ class Store:
 
     # Reading
 
+    @property
+    def search_mode(self) -> str:
+        """How ``q`` searches claim content here: fts5, postgres, or like (no FTS5 built in)."""
+        if self._search_mode is None:
+            with self.engine.connect() as conn:
+                self._search_mode = search.mode(conn)
+        return self._search_mode
+
     def claims(self, **filters: Any) -> list[Claim]:
-        """Claim records matching the filters of ``ClaimFilters`` (source, source_type,
-        certainty, figure, article, kind, limit)."""
+        """Claim records as extracted, matching the filters of ``ClaimFilters`` (source,
+        source_type, certainty, figure, article, kind, reviewed, q, limit)."""
         return [row.claim for row in self._claim_rows(ClaimFilters(**filters))]
 
     def claims_dataframe(self, **filters: Any) -> pd.DataFrame:
@@ -127,7 +141,11 @@ class Store:
         """Matching events with their article and the claims they come from, for exports."""
         with self.engine.connect() as conn:
             rows = conn.execute(events_select(EventFilters(**filters))).all()
-            claim_ids = {c for row in rows for c in row.record.get("claim_ids", ())}
+        return self._event_rows(rows)
+
+    def _event_rows(self, rows: list[Any]) -> list[EventRow]:
+        claim_ids = {c for row in rows for c in row.record.get("claim_ids", ())}
+        with self.engine.connect() as conn:
             found = conn.execute(select(claims.c.id, claims.c.record)
                                  .where(claims.c.id.in_(claim_ids))).all() if claim_ids else []
         by_id = {row.id: from_plain(Claim, row.record) for row in found}
@@ -173,6 +191,23 @@ class Store:
         return {provenance(from_plain(Claim, row.record),
                            from_plain(Article, {**row.article, "text": ""})).root_key for row in rows}
 
+    def groups_of(self, claim_ids: Iterable[str]) -> list[Group]:
+        """The claim groups the claims' figures belong to (each group once)."""
+        with self.engine.connect() as conn:
+            group_ids = corroboration_read.group_ids_of(conn, list(dict.fromkeys(claim_ids)))
+            found = corroboration_read.members(conn, group_ids=group_ids) if group_ids else []
+        by_group: dict[str, list[Member]] = {}
+        for member in found:
+            by_group.setdefault(member.group_id, []).append(member)
+        return [group(gid, by_group[gid]) for gid in group_ids if gid in by_group]
+
+    def story_events(self, story_id: str) -> list[EventRow]:
+        """The story's events, each with its article and claims, in date order."""
+        with self.engine.connect() as conn:
+            ids = corroboration_read.story_event_ids(conn, story_id)
+            rows = conn.execute(events_select(EventFilters()).where(events.c.id.in_(ids))).all() if ids else []
+        return self._event_rows(rows)
+
     def stories(self, *, min_articles: int = 1) -> list[StoryRow]:
         with self.engine.connect() as conn:
             return corroboration_read.story_rows(conn, min_articles=min_articles)
@@ -212,9 +247,69 @@ class Store:
                 for table in (articles, claims, events, rejections)
             }
 
+    # Pages (the API's cursor pagination; see store/pages.py)
+
+    def claims_page(self, *, limit: int = 50, after: tuple | None = None,
+                    **filters: Any) -> Page[ClaimEntry]:
+        """A page of matching claims in reading order, each with its review state."""
+        with self.engine.connect() as conn:
+            rows, next_key = pages.claim_rows(conn, ClaimFilters(**filters), limit=limit,
+                                              after=after, search_mode=self.search_mode)
+            return Page(self._entries(conn, rows), next_key)
+
+    def claim_entries(self, **filters: Any) -> list[ClaimEntry]:
+        """Every matching claim with its review state (for exports)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(claims_select(ClaimFilters(**filters), search_mode=self.search_mode)).all()
+            return self._entries(conn, rows)
+
+    def _entries(self, conn: Any, rows: list[Any]) -> list[ClaimEntry]:
+        found = [from_plain(Claim, row.record) for row in rows]
+        past = reviews.histories(conn, (claim.id for claim in found))
+        return [ClaimEntry(reviews.reviewed(claim, past.get(claim.id, [])), row.article_title,
+                           row.outlet, row.published) for claim, row in zip(found, rows, strict=True)]
+
+    def articles_page(self, *, limit: int = 50, after: tuple | None = None) -> Page[ArticleEntry]:
+        """Articles newest first (undated last), without their text, with claim / event counts."""
+        with self.engine.connect() as conn:
+            rows, next_key = pages.article_rows(conn, limit=limit, after=after)
+        return Page([ArticleEntry(from_plain(Article, {**row.record, "text": ""}), row.claims,
+                                  row.events) for row in rows], next_key)
+
+    def events_page(self, *, limit: int = 50, after: tuple | None = None,
+                    **filters: Any) -> Page[EventRow]:
+        """A page of matching events (undated last), each with its article and claims."""
+        with self.engine.connect() as conn:
+            rows, next_key = pages.event_rows(conn, EventFilters(**filters), limit=limit, after=after)
+        return Page(self._event_rows(rows), next_key)
+
+    # Reviews (store/reviews.py): append-only, the claim as extracted is never changed
+
+    def review(self, claim_id: str, user: User | str, action: str, field: str | None = None,
+               value: Any = None, reason: str | None = None) -> Review:
+        """Record a review action (accept, reject, or correct ``field`` to ``value``) as the
+        claim's next version. Raises ``ReviewError`` for a bad value, ``ClaimNotFound``."""
+        return reviews.record(self.engine, claim_id, user, action, field, value, reason)
+
+    def reviews(self, claim_id: str) -> list[Review]:
+        """The claim's review history, oldest first."""
+        with self.engine.connect() as conn:
+            return reviews.history(conn, claim_id)
+
+    def reviewed_claim(self, claim_id: str) -> ReviewedClaim | None:
+        """The claim with its latest corrections applied, and its review status."""
+        entry = self.claim_entry(claim_id)
+        return entry.reviewed if entry else None
+
+    def claim_entry(self, claim_id: str) -> ClaimEntry | None:
+        with self.engine.connect() as conn:
+            rows = conn.execute(claims_select(ClaimFilters()).where(claims.c.id == claim_id)).all()
+            found = self._entries(conn, rows)
+        return found[0] if found else None
+
     def _claim_rows(self, filters: ClaimFilters) -> list[ClaimRow]:
         with self.engine.connect() as conn:
-            rows = conn.execute(claims_select(filters)).all()
+            rows = conn.execute(claims_select(filters, search_mode=self.search_mode)).all()
         return [
             ClaimRow(from_plain(Claim, row.record), row.article_title, row.outlet, row.published)
             for row in rows

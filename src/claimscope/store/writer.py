@@ -20,6 +20,7 @@ from claimscope.records import (
     TimeExpr,
     to_plain,
 )
+from claimscope.store import search
 from claimscope.store.corroboration import forget_article, record_article
 from claimscope.store.schema import (
     articles, claim_times, claims, event_claims, events, figures, rejections,
@@ -40,6 +41,7 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
         record_article(conn, replace(extraction, claims=(), events=()))  # its text may be copied
         return 0
     conn.execute(insert(claims), [_claim_row(claim, i) for i, claim in enumerate(unique)])
+    search.index_claims(conn, ((claim.id, claim.content.text) for claim in unique))
     figure_rows = [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]
     time_rows = [_time_row(c.id, i, t) for c in unique for i, t in enumerate(c.times)]
     # executemany with no rows is an error on some drivers, hence the guards.
@@ -131,6 +133,7 @@ def _delete_article(conn: Connection, article_id: str) -> None:
     conn.execute(delete(events).where(events.c.article_id == article_id))
     conn.execute(delete(figures).where(figures.c.claim_id.in_(claim_ids)))
     conn.execute(delete(claim_times).where(claim_times.c.claim_id.in_(claim_ids)))
+    search.unindex_article(conn, article_id)
     conn.execute(delete(claims).where(claims.c.article_id == article_id))
     conn.execute(delete(articles).where(articles.c.id == article_id))
 

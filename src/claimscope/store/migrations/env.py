@@ -10,12 +10,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from claimscope.store.migrate import include_name
 from claimscope.store.schema import metadata
 
 
 def _run(connection) -> None:
     # Batch mode lets later migrations alter SQLite tables (SQLite has no ALTER COLUMN).
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,7 +29,8 @@ def run_migrations() -> None:
         _run(connection)
         return
     if context.is_offline_mode():
-        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata)
+        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
+                          include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
         return
