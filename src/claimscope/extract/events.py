@@ -79,29 +79,28 @@ def _sentence_events(doc: Doc, sentence: Span, claim: Claim, article: Article,
 
 def find_triggers(sentence: Span, ontology: Ontology) -> list[Mention]:
     """Every ontology trigger in ``sentence`` whose needs are met, longest match per token."""
-    found: list[Mention] = []
-    for kind in ontology.kinds:
-        for start, end in _matches(sentence, kind, ontology.nouns):
-            if _needs_met(sentence, start, end, kind):
-                found.append(Mention(kind, start, end))
+    found = [Mention(kind, start, end) for kind, start, end in _matches(sentence, ontology)
+             if _needs_met(sentence, start, end, kind)]
     return _without_overlaps(found, sentence.doc)
 
 
-def _matches(sentence: Span, kind: EventKind, event_nouns: frozenset[str]) -> Iterator[tuple[int, int]]:
+def _matches(sentence: Span, ontology: Ontology) -> Iterator[tuple[EventKind, int, int]]:
     doc = sentence.doc
     for token in sentence:
-        forms = (token.lemma_.lower(), token.lower_)
-        if token.pos_ in {"VERB", "AUX"} and forms[0] in kind.verbs:
-            yield token.i, token.i + 1
-        elif token.pos_ in {"NOUN", "PROPN", "ADJ"} and (forms[0] in kind.nouns or forms[1] in kind.nouns) \
-                and not _modifies_other_thing(token, event_nouns):
-            yield token.i, token.i + 1
-        for phrase in kind.phrases:
+        lemma, lower = token.lemma_.lower(), token.lower_
+        if token.pos_ in {"VERB", "AUX"}:
+            for kind in ontology.by_verb.get(lemma, ()):
+                yield kind, token.i, token.i + 1
+        elif token.pos_ in {"NOUN", "PROPN", "ADJ"} and not _modifies_other_thing(token, ontology.nouns):
+            for kind in dict.fromkeys(ontology.by_noun.get(lemma, ()) + ontology.by_noun.get(lower, ())):
+                yield kind, token.i, token.i + 1
+        for kind, phrase in dict.fromkeys(ontology.by_first_word.get(lemma, ())
+                                          + ontology.by_first_word.get(lower, ())):
             end = token.i + len(phrase)
             if end <= sentence.end and all(
                     word in (doc[token.i + k].lemma_.lower(), doc[token.i + k].lower_)
-                    for k, word in enumerate(phrase)):
-                yield token.i, end
+                    for k, word in enumerate(phrase[1:], start=1)):
+                yield kind, token.i, end
 
 
 def _modifies_other_thing(token: Token, event_nouns: frozenset[str]) -> bool:

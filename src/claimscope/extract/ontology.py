@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,10 +38,28 @@ class EventKind:
 @dataclass(frozen=True, slots=True)
 class Ontology:
     kinds: tuple[EventKind, ...]
+    # Lookup tables built once, so finding triggers costs a few dict lookups per token.
+    nouns: frozenset[str] = frozenset()
+    by_verb: dict[str, tuple[EventKind, ...]] = field(default_factory=dict)
+    by_noun: dict[str, tuple[EventKind, ...]] = field(default_factory=dict)
+    by_first_word: dict[str, tuple[tuple[EventKind, tuple[str, ...]], ...]] = field(default_factory=dict)
 
-    @property
-    def nouns(self) -> frozenset[str]:
-        return frozenset().union(*(kind.nouns for kind in self.kinds))
+    @classmethod
+    def of(cls, kinds: tuple[EventKind, ...]) -> Ontology:
+        by_verb: dict[str, list[EventKind]] = {}
+        by_noun: dict[str, list[EventKind]] = {}
+        by_first: dict[str, list[tuple[EventKind, tuple[str, ...]]]] = {}
+        for kind in kinds:
+            for verb in kind.verbs:
+                by_verb.setdefault(verb, []).append(kind)
+            for noun in kind.nouns:
+                by_noun.setdefault(noun, []).append(kind)
+            for phrase in kind.phrases:
+                by_first.setdefault(phrase[0], []).append((kind, phrase))
+        return cls(kinds, frozenset(by_noun),
+                   {k: tuple(v) for k, v in by_verb.items()},
+                   {k: tuple(v) for k, v in by_noun.items()},
+                   {k: tuple(v) for k, v in by_first.items()})
 
     def by_code(self, code: str) -> EventKind:
         for kind in self.kinds:
@@ -57,7 +75,7 @@ def load_ontology() -> Ontology:
     for path in filter(None, os.environ.get(ONTOLOGY_ENV, "").split(os.pathsep)):
         for entry in tomllib.loads(Path(path).read_text(encoding="utf-8"))["event"]:
             entries[entry["code"]] = entry  # a user's entry replaces ours with the same code
-    return Ontology(tuple(_kind(entry) for entry in entries.values()))
+    return Ontology.of(tuple(_kind(entry) for entry in entries.values()))
 
 
 def _kind(entry: dict) -> EventKind:
