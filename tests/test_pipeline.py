@@ -101,3 +101,21 @@ def test_model_name_is_passed_to_the_extractor(store):
 
     run_items(articles(1), store=store, extract=spy, model="my_model", n_process=2)
     assert received["model"] == "my_model" and received["n_process"] == 2
+
+
+def test_a_failing_resolve_stage_keeps_the_article_and_records_e011(tmp_path, monkeypatch):
+    import claimscope.resolve as resolve_stage
+    from claimscope.ingest.plaintext import parse_plain_article
+
+    def broken(extraction, **_options):
+        raise RuntimeError("gazetteer unreadable")
+
+    monkeypatch.setattr(resolve_stage, "resolve_extraction", broken)
+    article = parse_plain_article("Strike on depot\n\nRussian drones struck a depot near Kharkiv "
+                                  "on Tuesday, killing three people, the governor said.\n")
+    with Store.open(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        summary = run_items([article], store=store)
+        assert summary.articles == 1 and store.counts()["events"] >= 1
+        (problem,) = summary.rejected
+        assert (problem.stage, problem.code) == ("resolve", "E011")
+        assert "gazetteer unreadable" in problem.reason

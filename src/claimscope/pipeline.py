@@ -77,9 +77,13 @@ def run_items(
     With ``n_process`` > 1 the extractor's worker processes load ``model`` themselves.
     """
     started = perf_counter()
+    options: dict[str, Any] = {}
     if extract is None:
         extract, nlp = _real_extractor(nlp, model)
-    options = {"nlp": nlp, "batch_size": batch_size} | ({"model": model} if model else {})
+        from claimscope.resolve import resolve_quietly
+
+        options["then"] = resolve_quietly  # resolve where the extraction is made: both cores
+    options |= {"nlp": nlp, "batch_size": batch_size} | ({"model": model} if model else {})
     runner = _Runner(store, extract, options, progress or _ignore, batch_size * BATCHES_PER_WRITE)
     runner.run(_Feed(items, runner.reject), n_process)
     seconds = perf_counter() - started
@@ -159,6 +163,8 @@ class _Runner:
             self.flush()
 
     def _resolved(self, extraction: Extraction) -> Extraction:
+        if extraction.resolved:
+            return extraction
         from claimscope.resolve import resolve_extraction  # the gazetteer loads only when needed
 
         try:

@@ -254,6 +254,7 @@ class Extraction:
     article: Article
     claims: tuple[Claim, ...]
     events: tuple[Event, ...] = ()
+    resolved: bool = False  # the resolve stage has named, placed and merged the events
 
 
 @dataclass(frozen=True, slots=True)

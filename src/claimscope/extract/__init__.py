@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -69,16 +69,18 @@ def extract_article(article: Article, *, nlp: Language) -> Extraction:
 
 
 def extract_articles(articles: Iterable[Article], *, nlp: Language | None = None,
-                     n_process: int = 1, batch_size: int = 16,
-                     model: str | None = None) -> Iterator[Extraction]:
+                     n_process: int = 1, batch_size: int = 16, model: str | None = None,
+                     then: Callable[[Extraction], Extraction] | None = None) -> Iterator[Extraction]:
     """Extractions in input order. With ``n_process`` > 1 each worker process loads the
-    model once and runs parsing *and* claim extraction, so both cores do all the work."""
+    model once and runs parsing *and* claim extraction, so both cores do all the work.
+    ``then`` (a module-level function, so it can be sent to workers) runs on each extraction
+    where it was made: the pipeline passes the resolve stage, so it too uses both cores."""
     if n_process <= 1:
         nlp = nlp or load_nlp(model)
-        yield from _extract_batch_local(articles, nlp, batch_size)
+        yield from _finished(_extract_batch_local(articles, nlp, batch_size), then)
         return
     with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
-                             initargs=(model,)) as pool:
+                             initargs=(model, then)) as pool:
         chunks = _chunks(articles, batch_size)
         pending = []
         for chunk in chunks:
@@ -97,16 +99,24 @@ def _extract_batch_local(articles: Iterable[Article], nlp: Language, batch_size:
 
 
 _WORKER_NLP: Language | None = None
+_WORKER_THEN: Callable[[Extraction], Extraction] | None = None
 
 
-def _init_worker(model: str | None) -> None:
-    global _WORKER_NLP
+def _init_worker(model: str | None, then: Callable[[Extraction], Extraction] | None = None) -> None:
+    global _WORKER_NLP, _WORKER_THEN
     _WORKER_NLP = load_nlp(model)
+    _WORKER_THEN = then
 
 
 def _worker_batch(chunk: list[Article]) -> list[Extraction]:
     assert _WORKER_NLP is not None, "worker initialiser did not run"
-    return list(_extract_batch_local(chunk, _WORKER_NLP, len(chunk)))
+    return list(_finished(_extract_batch_local(chunk, _WORKER_NLP, len(chunk)), _WORKER_THEN))
+
+
+def _finished(extractions: Iterable[Extraction],
+              then: Callable[[Extraction], Extraction] | None) -> Iterator[Extraction]:
+    for extraction in extractions:
+        yield then(extraction) if then is not None else extraction
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

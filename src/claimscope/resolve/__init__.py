@@ -19,7 +19,7 @@ from claimscope.resolve.gazetteer import Gazetteer
 from claimscope.resolve.merge import merge_mentions
 from claimscope.resolve.places import geocode
 
-__all__ = ["dateline_place", "resolve_extraction", "resolve_events"]
+__all__ = ["dateline_place", "resolve_events", "resolve_extraction", "resolve_quietly"]
 
 _FORCE_EVENTS = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
@@ -27,10 +27,20 @@ _FORCE_EVENTS = {"Battles", "Explosions/Remote violence", "Violence against civi
 def resolve_extraction(extraction: Extraction, *, actors: ActorTable | None = None,
                        gazetteer: Gazetteer | None = None) -> Extraction:
     if not extraction.events:
-        return extraction
+        return replace(extraction, resolved=True)
     events = resolve_events(list(extraction.events), actors=actors, gazetteer=gazetteer,
                             dateline=dateline_place(extraction.article.text))
-    return replace(extraction, events=tuple(events))
+    return replace(extraction, events=tuple(events), resolved=True)
+
+
+def resolve_quietly(extraction: Extraction) -> Extraction:
+    """``resolve_extraction``, or the extraction unchanged (``resolved`` False) when it fails:
+    run in extraction workers, it must not lose the article; the pipeline retries the
+    resolution in the main process, where a failure is recorded with its code."""
+    try:
+        return resolve_extraction(extraction)
+    except Exception:  # noqa: BLE001 - reported by the pipeline's own attempt
+        return extraction
 
 
 # Wire copy opens with where it was filed: "ROCKFORD, Ill. —", "KYIV, Ukraine (AP) --".
