@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 from claimscope.records import (
@@ -181,3 +182,31 @@ def _said_claims(item: Article) -> Iterator[Claim]:
 def plain_article(article_id: str, text: str) -> Article:
     """A minimal article, as ingest might hand one over."""
     return Article(id=article_id, text=text, origin_path=f"{article_id}.txt")
+
+
+def dated_extractions() -> list[Extraction]:
+    """Three articles, written in this order: published late, undated, published early (in
+    another zone). Reading order: early, late, undated."""
+    def dated(article_id: str, published: datetime | None) -> Extraction:
+        found = extraction(article_id)
+        return Extraction(replace(found.article, published=published), found.claims)
+
+    return [dated("late", datetime(2024, 10, 23, 8, 0, tzinfo=CET)), dated("undated", None),
+            dated("early", datetime(2024, 10, 22, 23, 30, tzinfo=timezone(timedelta(hours=-5))))]
+
+
+def write_before_0005(conn, extractions: Iterable[Extraction]) -> None:  # noqa: ANN001
+    """Articles and claims (no figures, times or events) as the writer stored them before
+    migration 0005 gave claims their article's date, on a connection to an older store."""
+    from sqlalchemy import insert
+
+    from claimscope.store import writer
+    from claimscope.store.schema import articles, claims
+
+    now = datetime.now(timezone.utc)
+    for found in extractions:
+        conn.execute(insert(articles), writer._article_row(found.article, now))
+        rows = [writer._claim_row(claim, i, None) for i, claim in enumerate(found.claims)]
+        for row in rows:
+            del row["published"]
+        conn.execute(insert(claims), rows)

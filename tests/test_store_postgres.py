@@ -10,7 +10,7 @@ import os
 import uuid
 
 import pytest
-from sample_records import extraction, mercenary_claim
+from sample_records import dated_extractions, extraction, mercenary_claim, write_before_0005
 
 from claimscope.records import Rejected
 from claimscope.store import Store
@@ -92,3 +92,42 @@ def test_migrations_match_schema(pg_store):
     with pg_store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
         assert compare_metadata(context, metadata) == []
+
+
+def test_migration_0005_gives_old_claims_their_article_date(pg_schema):
+    from sqlalchemy import create_engine, select, text
+
+    from claimscope.store.migrate import upgrade
+    from claimscope.store.schema import articles, claims
+
+    schema = f"{pg_schema}_m5"
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        old = create_engine(url)
+        with old.begin() as conn:
+            upgrade(conn, "0004")
+            write_before_0005(conn, dated_extractions())
+        old.dispose()
+        with Store.open(url) as migrated:
+            with migrated.engine.connect() as conn:
+                rows = conn.execute(select(claims.c.published, articles.c.published)
+                                    .join(articles, articles.c.id == claims.c.article_id)).all()
+            assert len(rows) == 9 and all(mine == theirs for mine, theirs in rows)
+            order = [c.id for c in migrated.claims()]
+            assert order == [f"{a}-{c}" for a in ("early", "late", "undated")
+                             for c in ("c1", "c2", "h1")]
+            pages, after = [], None
+            while True:
+                page = migrated.claims_page(limit=4, after=after)
+                pages += [entry.reviewed.claim.id for entry in page.items]
+                if page.next_key is None:
+                    break
+                after = page.next_key
+            assert pages == order
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

@@ -77,13 +77,9 @@ def run_items(
     With ``n_process`` > 1 the extractor's worker processes load ``model`` themselves.
     """
     started = perf_counter()
-    options: dict[str, Any] = {}
     if extract is None:
         extract, nlp = _real_extractor(nlp, model)
-        from claimscope.resolve import resolve_quietly
-
-        options["then"] = resolve_quietly  # resolve where the extraction is made: both cores
-    options |= {"nlp": nlp, "batch_size": batch_size} | ({"model": model} if model else {})
+    options = {"nlp": nlp, "batch_size": batch_size} | ({"model": model} if model else {})
     runner = _Runner(store, extract, options, progress or _ignore, batch_size * BATCHES_PER_WRITE)
     runner.run(_Feed(items, runner.reject), n_process)
     seconds = perf_counter() - started
@@ -216,10 +212,14 @@ def _failed(article: Article, exc: Exception, *, stage: str = "extract",
 
 def _real_extractor(nlp: Any, model: str | None) -> tuple[ExtractFn, Any]:
     # Imported here: spaCy loads only when a run needs it.
+    from functools import partial
+
     from claimscope.extract import extract_articles
     from claimscope.extract.nlp import load_nlp
+    from claimscope.resolve import resolve_quietly
 
-    return extract_articles, nlp if nlp is not None else load_nlp(model)
+    # Resolve where the extraction is made, so the resolve stage uses both cores too.
+    return partial(extract_articles, then=resolve_quietly), nlp if nlp is not None else load_nlp(model)
 
 
 def _ignore(_item: Article | Rejected) -> None:

@@ -3,6 +3,7 @@ indexed by it; the index follows re-ingests and deletions."""
 
 from __future__ import annotations
 
+from sample_records import write_before_0005
 from sqlalchemy import create_engine
 
 from claimscope.store import Store
@@ -14,7 +15,7 @@ def test_migration_0004_indexes_claims_already_stored(tmp_path, seed):
     engine = create_engine(url)
     with engine.begin() as conn:
         upgrade(conn, "0003")
-    Store(engine).write_batch(seed[:2])  # written before full-text search existed
+        write_before_0005(conn, seed[:2])  # written before full-text search existed
     engine.dispose()
     with Store.open(url) as store:
         assert store.search_mode == "fts5"

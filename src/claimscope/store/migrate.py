@@ -32,11 +32,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def include_name(name: str | None, type_: str, _parent_names: object = None) -> bool:
     """For Alembic's comparison of the database with ``schema.py``: leave out the full-text
-    search structures (``store/search.py``), which migration 0004 creates outside SQLAlchemy:
-    the FTS5 table with its shadow tables on SQLite, the expression index on PostgreSQL."""
-    from claimscope.store.search import FTS_TABLE, PG_INDEX
+    search structures (``store/search.py``), which migrations 0004 and 0005 create outside
+    SQLAlchemy: the FTS5 table with its shadow tables on SQLite, the generated ``tsvector``
+    column of ``claims`` and its GIN index on PostgreSQL."""
+    from claimscope.store.search import FTS_TABLE, PG_COLUMN, PG_INDEX
 
     if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == PG_COLUMN:
         return False
     return not (type_ == "index" and name == PG_INDEX)
 

@@ -50,11 +50,12 @@ def claims_select(filters: ClaimFilters, *, search_mode: str = search.LIKE) -> S
         )
         .join(articles, claims.c.article_id == articles.c.id)
         .where(*claim_conditions(filters, search_mode))
-        # Oldest news first, undated articles last, each article's claims in text order.
+        # Oldest news first, undated articles last, each article's claims in text order: the
+        # claims' own copy of the article's date, so ix_claims_reading_order serves the sort.
         .order_by(
-            articles.c.published.is_(None),
-            articles.c.published,
-            articles.c.id,
+            claims.c.published.is_(None),
+            claims.c.published,
+            claims.c.article_id,
             claims.c.position,
         )
     )

@@ -40,7 +40,8 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
     if not unique:
         record_article(conn, replace(extraction, claims=(), events=()))  # its text may be copied
         return 0
-    conn.execute(insert(claims), [_claim_row(claim, i) for i, claim in enumerate(unique)])
+    published = _utc(article.published)
+    conn.execute(insert(claims), [_claim_row(claim, i, published) for i, claim in enumerate(unique)])
     search.index_claims(conn, ((claim.id, claim.content.text) for claim in unique))
     figure_rows = [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]
     time_rows = [_time_row(c.id, i, t) for c in unique for i, t in enumerate(c.times)]
@@ -173,7 +174,8 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _claim_row(claim: Claim, position: int) -> dict[str, Any]:
+def _claim_row(claim: Claim, position: int, published: datetime | None) -> dict[str, Any]:
+    """``published``: the article's publication time in UTC (``_utc``), the reading order's key."""
     cue = claim.cue
     return {
         "id": claim.id,
@@ -195,6 +197,7 @@ def _claim_row(claim: Claim, position: int) -> dict[str, Any]:
         "restates": claim.restates,
         "confidence": claim.confidence,
         "record": to_plain(claim),
+        "published": published,
     }
 
 
