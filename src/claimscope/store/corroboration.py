@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from claimscope.corroborate.copies import best_original, from_bytes, signature
@@ -73,9 +73,11 @@ def record_article(conn: Connection, extraction: Extraction) -> None:
 def _record_copy(conn: Connection, article_id: str, text: str) -> None:
     new = signature(article_id, text)
     bands = new.bands()
+    # OR of key lookups, not a tuple IN: SQLite matches only the former to the primary key.
     candidate_ids = conn.execute(
         select(signature_bands.c.article_id).distinct()
-        .where(tuple_(signature_bands.c.band, signature_bands.c.hash).in_(bands))
+        .where(or_(*(and_(signature_bands.c.band == band, signature_bands.c.hash == digest)
+                     for band, digest in bands)))
     ).scalars().all()
     candidates = conn.execute(
         select(article_signatures.c.article_id, article_signatures.c.signature,
@@ -99,13 +101,13 @@ def _group_for(conn: Connection, reading: Reading, new_id: str) -> str:
     block = reading.quantity.block
     query = select(claim_groups).where(_near_blocks(reading))
     if UNKNOWN in (reading.quantity.who, reading.quantity.where):
-        # A partly unknown quantity matches many blocks: look at the recent groups whose
-        # period can be the reading's, not at the whole figure type.
+        # A partly unknown quantity matches many blocks: look at the groups whose period can
+        # be the reading's (a bounded number), not at the whole figure type.
         if reading.period_start is not None:
             query = query.where(or_(claim_groups.c.period_start.is_(None), and_(
                 claim_groups.c.period_start <= _shift(reading.period_end or reading.period_start, 3),
                 claim_groups.c.period_end >= _shift(reading.period_start, -3))))
-        query = query.order_by(claim_groups.c.period_start.desc()).limit(_FUZZY_CANDIDATES)
+        query = query.limit(_FUZZY_CANDIDATES)
     anchors = conn.execute(query).all()
     for anchor in anchors:
         if compatible(reading, _anchor_reading(anchor, reading)):

@@ -197,6 +197,7 @@ signature_bands = Table(
     Column("band", Integer, primary_key=True),
     Column("hash", String(16), primary_key=True),
     Column("article_id", String(), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_signature_bands_article_id", "article_id"),  # re-writing an article forgets its bands
 )
 
 claim_groups = Table(
@@ -212,6 +213,7 @@ claim_groups = Table(
     Column("period_start", Date),
     Column("period_end", Date),
     Index("ix_claim_groups_block", "block"),
+    Index("ix_claim_groups_block_period", "block", "period_end"),
 )
 
 group_members = Table(
