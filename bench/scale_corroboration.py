@@ -799,116 +799,87 @@ class _StoryIndex:
 
 
 class _AnchorIndex:
-    """Group anchors in insertion order, findable by the day their period starts.
+    """Group anchors (``(order, block, id, reading)``) in the order SQLite reads them through
+    an index on ``(block, period_end)``: undated ones first (NULL sorts first), then by the
+    day their period ends, each in insertion order; findable by that day."""
 
-    ``block_order``: keep each day's anchors (and the undated ones) ordered by block, then
-    insertion, the order in which SQLite reads them through the index on ``block``."""
-
-    def __init__(self, block_order: bool = False) -> None:
-        self.block_order = block_order
-        self.anchors: list[tuple[int, str, str, Any]] = []  # (order, block, id, reading)
-        self.by_day: dict[int, list[tuple[int, str, str, Any]]] = {}
+    def __init__(self) -> None:
         self.undated: list[tuple[int, str, str, Any]] = []
-        self.days: list[int] = []  # the keys of by_day, sorted
+        self.dated: list[tuple[int, str, str, Any]] = []  # by (period end, insertion)
+        self.by_end: dict[int, list[tuple[int, str, str, Any]]] = {}
+        self.days: list[int] = []  # the keys of by_end, sorted
         self.longest = 0  # the longest anchor period, in days
 
     def add(self, item: tuple[int, str, str, Any]) -> None:
         reading = item[3]
-        self.anchors.append(item)
         if reading.period_start is None:
-            bucket = self.undated
-        else:
-            day = reading.period_start.toordinal()
-            if day not in self.by_day:
-                self.by_day[day] = []
-                bisect.insort(self.days, day)
-            bucket = self.by_day[day]
-            end = reading.period_end or reading.period_start
-            self.longest = max(self.longest, (end - reading.period_start).days)
-        if self.block_order:
-            bisect.insort(bucket, item, key=lambda it: (it[1], it[0]))
-        else:
-            bucket.append(item)
-
-    def first(self, reading: Any, allowed: set[str] | None = None) -> tuple | None:
-        """The earliest anchor compatible with ``reading`` (of the ``allowed`` blocks)."""
-        from claimscope.corroborate.quantities import _PERIOD_SLACK, compatible
-
-        def fits(item: tuple[int, str, str, Any]) -> bool:
-            # The anchor as _anchor_reading rebuilds it: the row's values, the reading's quantity.
-            _order, block, group_id, row = item
-            return ((allowed is None or block in allowed)
-                    and compatible(reading, replace(row, claim_id=group_id,
-                                                    quantity=reading.quantity)))
-
-        if reading.period_start is None:  # any anchor's period is possible: scan in order
-            return next((item for item in self.anchors if fits(item)), None)
-        best = next((item for item in self.undated if fits(item)), None)
-        slack = _PERIOD_SLACK.days
+            self.undated.append(item)
+            return
         end = reading.period_end or reading.period_start
-        for day in range(reading.period_start.toordinal() - slack - self.longest,
-                         end.toordinal() + slack + 1):
-            for item in self.by_day.get(day, ()):
-                if best is not None and item[0] > best[0]:
-                    break  # a bucket is in insertion order: nothing earlier follows
-                if fits(item):
-                    best = item
-                    break
-        return best
+        day = end.toordinal()
+        if day not in self.by_end:
+            self.by_end[day] = []
+            bisect.insort(self.days, day)
+        self.by_end[day].append(item)
+        bisect.insort(self.dated, item, key=_end_order)
+        self.longest = max(self.longest, (end - reading.period_start).days)
 
+    def in_order(self) -> Iterator[tuple[int, str, str, Any]]:
+        yield from self.undated
+        yield from self.dated
 
-    def latest(self, reading: Any, allowed: set[str], limit: int | None) -> tuple | None:
-        """``WHERE <blocks> [AND (period_start IS NULL OR periods within 3 days)] ORDER BY
-        period_start DESC LIMIT limit``, then the first compatible anchor."""
-        from claimscope.corroborate.quantities import _PERIOD_SLACK, compatible
+    def window(self, reading: Any) -> Iterator[tuple[int, str, str, Any]]:
+        """Dated anchors whose period can meet the reading's (ends from its start - 3 days,
+        starts by its end + 3 days), by period end then insertion."""
+        from claimscope.corroborate.quantities import _PERIOD_SLACK
 
         slack = _PERIOD_SLACK.days
-        if reading.period_start is None:
-            low, high = None, None
-            days = reversed(self.days)
-        else:
-            end = (reading.period_end or reading.period_start).toordinal()
-            low, high = reading.period_start.toordinal() - slack, end + slack
-            first = bisect.bisect_left(self.days, low - self.longest)
-            last = bisect.bisect_right(self.days, high)
-            days = reversed(self.days[first:last])
-        # Ties on a day: in the order SQLite read them, by block then insertion (its sort for
-        # ORDER BY keeps that order; observed, not promised).
-        seen = 0
-        for day in days:
-            for item in self.by_day[day]:
-                row = item[3]
-                if item[1] not in allowed or (low is not None and (
-                        (row.period_end or row.period_start).toordinal() < low)):
-                    continue
-                if compatible(reading, replace(row, claim_id=item[2], quantity=reading.quantity)):
-                    return item
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return None
-        for item in self.undated:  # NULL sorts last in SQLite's DESC
-            if item[1] not in allowed:
-                continue
-            if compatible(reading, replace(item[3], claim_id=item[2], quantity=reading.quantity)):
-                return item
-            seen += 1
-            if limit is not None and seen >= limit:
-                return None
-        return None
+        end = (reading.period_end or reading.period_start).toordinal() + slack
+        low = reading.period_start.toordinal() - slack
+        first = bisect.bisect_left(self.days, low)
+        last = bisect.bisect_right(self.days, end + self.longest)
+        for day in self.days[first:last]:
+            for item in self.by_end[day]:
+                if item[3].period_start.toordinal() <= end:
+                    yield item
+
+    def first(self, reading: Any) -> tuple | None:
+        """The first anchor, in index order, compatible with ``reading``."""
+        rows = (self.in_order() if reading.period_start is None
+                else itertools.chain(self.undated, self.window(reading)))
+        return next((item for item in rows if _fits(reading, item)), None)
+
+
+def _fits(reading: Any, item: tuple[int, str, str, Any]) -> bool:
+    """``compatible`` against the anchor as ``_anchor_reading`` rebuilds it: the row's values,
+    the reading's quantity."""
+    from claimscope.corroborate.quantities import compatible
+
+    return compatible(reading, replace(item[3], claim_id=item[2], quantity=reading.quantity))
+
+
+def _end_order(item: tuple[int, str, str, Any]) -> tuple[int, int]:
+    reading = item[3]
+    end = reading.period_end or reading.period_start
+    return (end.toordinal() if end else -1), item[0]
+
+
+def _index_order(item: tuple[int, str, str, Any]) -> tuple[str, int, int]:
+    return (item[1], *_end_order(item))
 
 
 class _Anchors:
     """The claim groups' anchors, answering "which group does this reading join" as the live
-    ``_group_for`` (``store/corroboration.py``) does on SQLite, closely if not always exactly.
+    ``_group_for`` (``store/corroboration.py``) does on SQLite.
 
     Which blocks the live query reads comes from the live code itself (``_near_blocks``, or the
-    reading's own block), evaluated on a small in-memory table holding one row per block. When
-    counted people and place are known, the live query looks the blocks up by key and SQLite
-    returns their anchors block by block in the order the index yields the blocks, each in
-    insertion order: the first compatible one wins. When either is unknown the live query takes
-    the groups whose period can be the reading's, latest period first, at most
-    ``_FUZZY_CANDIDATES`` of them, ties in the order SQLite read them (by block, then insertion;
-    observed, not promised: ``tests/test_bench_scale.py`` compares both builds' tables).
+    reading's own block), evaluated on a small in-memory table holding one row per block. SQLite
+    reads the anchors through the index on ``(block, period_end)`` (migration 0006): by block,
+    undated first, then by period end, then insertion. With counted people and place known, the
+    first compatible anchor of the (up to four) blocks wins; with either unknown, the live query
+    keeps only groups whose period can be the reading's and looks at the first
+    ``_FUZZY_CANDIDATES`` of them. ``tests/test_bench_scale.py`` compares the tables of a bulk and
+    a real build, so a change of the live rule or of SQLite's plan shows there.
     """
 
     def __init__(self) -> None:
@@ -937,7 +908,7 @@ class _Anchors:
             self.conn.execute(insert(self.table), {"id": block, "block": block,
                                                    "figure_type": block.split("|")[0]})
         self.blocks[block].add(item)
-        self.types.setdefault(block.split("|")[0], _AnchorIndex(block_order=True)).add(item)
+        self.types.setdefault(block.split("|")[0], _AnchorIndex()).add(item)
 
     def first_compatible(self, reading: Any) -> str | None:
         from sqlalchemy import select
@@ -948,21 +919,33 @@ class _Anchors:
             index = self.blocks.get(reading.quantity.block)
             found = index.first(reading) if index else None
             return found[2] if found else None
-        blocks = list(self.conn.execute(select(self.table.c.block).where(
+        blocks = sorted(self.conn.execute(select(self.table.c.block).where(
             self.near(reading))).scalars())
-        if not blocks:
-            return None
         if UNKNOWN not in (reading.quantity.who, reading.quantity.where):
-            for block in blocks:  # exact keys: block by block, each in insertion order
+            for block in blocks:  # exact keys, no limit: the first block with a match
                 found = self.blocks[block].first(reading)
                 if found is not None:
                     return found[2]
             return None
-        allowed = set(blocks)
-        kinds = {block.split("|")[0] for block in blocks}
-        found = [self.types[kind].latest(reading, allowed, self.limit) for kind in kinds]
-        found = [item for item in found if item is not None]
-        return found[0][2] if found else None
+        found = self._fuzzy(reading, blocks)
+        return found[2] if found else None
+
+    def _fuzzy(self, reading: Any, blocks: list[str]) -> tuple | None:
+        if reading.period_start is None:  # no period condition: every anchor of the blocks
+            rows: Iterator = (item for block in blocks for item in self.blocks[block].in_order())
+        else:  # undated anchors pass the period condition too (period_start IS NULL)
+            allowed = set(blocks)
+            kinds = sorted({block.split("|")[0] for block in blocks})
+            candidates = [item for kind in kinds
+                          for part in (self.types[kind].undated, self.types[kind].window(reading))
+                          for item in part if item[1] in allowed]
+            rows = iter(sorted(candidates, key=_index_order))
+        for seen, item in enumerate(rows, start=1):
+            if _fits(reading, item):
+                return item
+            if self.limit is not None and seen >= self.limit:
+                return None
+        return None
 
 
 def open_target(url: str) -> Any:

@@ -84,10 +84,6 @@ def _tables(url: str) -> dict[str, list[tuple]]:
     return found
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known gap: BulkLoader does not yet follow the bounded lookup of partly unknown quantities "
-    "(store/corroboration.py _near_blocks, 2026-11-25); the 1M figures in bench/README.md were "
-    "measured before that change"))
 def test_bulk_build_writes_what_the_real_write_path_writes(tmp_path):
     # The base of the big stores is written in bulk; it must be the store write_batch would
     # give. A difference means store/corroboration.py changed: update BulkLoader to follow it.
