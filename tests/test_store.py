@@ -142,7 +142,7 @@ def test_reopen_keeps_data(tmp_path):
 def test_migrations_match_schema(store):
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
-        assert context.get_current_revision() == "0006"
+        assert context.get_current_revision() == "0007"
         assert compare_metadata(context, metadata) == []
 
 

@@ -17,6 +17,13 @@ class Code(StrEnum):
     EXTRACT_FAILED = "E009"  # the extractor raised on this item (a bug: please report it)
     UNSUPPORTED = "E010"  # a file type we do not read
     RESOLVE_FAILED = "E011"  # naming actors or geocoding raised; events are kept unresolved
+    FETCH_FAILED = "E012"  # network error, timeout, HTTP error status, too many redirects
+    BLOCKED_ADDRESS = "E013"  # the URL resolves to a private, loopback or link-local address
+    ROBOTS_DISALLOWED = "E014"  # the site's robots.txt disallows the URL for our user agent
+    BAD_CONTENT_TYPE = "E015"  # a response that is not a page or a feed we read
+    BAD_FEED = "E016"  # a feed that does not parse as RSS or Atom
+    BAD_URL = "E017"  # not an absolute http(s) URL
+    BAD_ARCHIVE = "E018"  # a corrupt WARC, compressed or Parquet stream; the rest of it is lost
 
 
 MESSAGES = {
@@ -31,6 +38,13 @@ MESSAGES = {
     Code.EXTRACT_FAILED: "extraction failed on this item",
     Code.UNSUPPORTED: "unsupported file type",
     Code.RESOLVE_FAILED: "resolving the events' actors and places failed; events stored unresolved",
+    Code.FETCH_FAILED: "the URL could not be fetched",
+    Code.BLOCKED_ADDRESS: "the URL points at a private, loopback or link-local address (refused)",
+    Code.ROBOTS_DISALLOWED: "the site's robots.txt disallows this URL",
+    Code.BAD_CONTENT_TYPE: "the response is not a page or feed claimscope reads",
+    Code.BAD_FEED: "the feed does not parse as RSS or Atom",
+    Code.BAD_URL: "not an absolute http(s) URL",
+    Code.BAD_ARCHIVE: "the archive or compressed stream is corrupt; records after this point are lost",
 }
 
 

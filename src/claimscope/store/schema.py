@@ -307,3 +307,45 @@ claim_reviews = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("claim_id", "version", name="uq_claim_reviews_claim_version"),
 )
+
+# Intake bookkeeping (migration 0007): what the fetcher, the feed watcher and batch runs have
+# already done, so that a restart repeats nothing. Written in the same transaction as the
+# articles they describe.
+
+# The last answer of each fetched URL: the validators for a conditional GET next time.
+fetch_state = Table(
+    "fetch_state",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("status", Integer),  # the last HTTP status (304 included); None when it failed
+    Column("content_hash", String(64)),  # of the last body, to see an unchanged page cheaply
+    Column("article_id", String()),
+    Column("error", Text),  # the last failure's code and reason
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True)),
+)
+
+# One row per feed entry ever handled: an entry is processed once, across restarts.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed_url", Text, primary_key=True),
+    Column("item_key", Text, primary_key=True),  # the entry's id, else its link
+    Column("link", Text),
+    Column("article_id", String()),
+    Column("outcome", String(16), nullable=False),  # stored | rejected
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per input item a batch job finished (stored or rejected): a resumed job skips them.
+batch_journal = Table(
+    "batch_journal",
+    metadata,
+    Column("job", String(), primary_key=True),
+    Column("item_key", Text, primary_key=True),
+    Column("article_id", String()),
+    Column("outcome", String(16), nullable=False),  # stored | rejected
+    Column("done_at", DateTime(timezone=True), nullable=False),
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +10,7 @@ from typing import Any, Self
 
 import pandas as pd
 from sqlalchemy import create_engine, event, func, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -101,14 +101,24 @@ class Store:
         self.write_batch((), [rejected])
 
     def write_batch(
-        self, extractions: Iterable[Extraction], rejected: Iterable[Rejected] = ()
+        self,
+        extractions: Iterable[Extraction],
+        rejected: Iterable[Rejected] = (),
+        *,
+        also: Callable[[Connection], None] | None = None,
     ) -> int:
-        """Store extractions and rejections in one transaction; returns the claims written."""
+        """Store extractions and rejections in one transaction; returns the claims written.
+
+        ``also`` runs in that transaction too: bookkeeping that must commit with the articles
+        or not at all (a batch journal, feed entries seen), so a crash repeats nothing.
+        """
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             written = sum(writer.write_extraction(conn, ex, now) for ex in extractions)
             for item in rejected:
                 writer.write_rejection(conn, item, now)
+            if also is not None:
+                also(conn)
         return written
 
     # Reading
