@@ -1,7 +1,9 @@
 """Ingest stage: files, directories and standard input become Articles (or coded Rejections).
 
 Plain text saved from news pages (.txt/.text/.md), saved HTML (.html/.htm) and JSON Lines
-(.jsonl/.ndjson) are read; see ``read_items``.
+(.jsonl/.ndjson) are read, and corpora streamed record by record (``corpora``): WARC
+(.warc/.warc.gz), compressed JSON Lines (.jsonl.gz/.jsonl.zst, .ndjson too) and Parquet;
+see ``read_items``.
 """
 
 from claimscope.ingest.html import parse_html

@@ -36,9 +36,17 @@ _AUTHOR_SPLIT = re.compile(r"\s*;\s*")
 
 
 def parse_html(
-    html: str, *, url: str | None = None, origin_path: str | None = None
+    html: str,
+    *,
+    url: str | None = None,
+    origin_path: str | None = None,
+    fallback_published: str | None = None,
 ) -> Article | Rejected:
-    """An Article from a saved page, or Rejected (E006) when it has no article text."""
+    """An Article from a saved page, or Rejected (E006) when it has no article text.
+
+    ``url`` (when given) is the article's URL, before the page's own; ``fallback_published``
+    is a date used only when the page gives none (a WARC record's capture day).
+    """
     item = origin_path or url or "-"
     try:
         # lxml >= 5.2 moved lxml.html.clean (which trafilatura's fallback extractor needs)
@@ -75,6 +83,7 @@ def parse_html(
         dropped,
         published,
         url=url,
+        fallback_published=fallback_published,
         origin_path=origin_path,
         section=_first(tree.xpath(_SECTION_XPATH)),
     )
@@ -89,10 +98,13 @@ def _article(
     url: str | None,
     origin_path: str | None,
     section: str | None,
+    fallback_published: str | None = None,
 ) -> Article:
     page_url = url or doc.url
     if published is None and doc.date:
         published = parse_date_value(doc.date)  # htmldate's answer: a day, no time
+    if published is None and fallback_published:
+        published = parse_date_value(fallback_published)
     body = "\n\n".join(paragraphs)
     body_fingerprint = fingerprint(body)
     categories = [c for c in (doc.categories or []) if c.strip()]

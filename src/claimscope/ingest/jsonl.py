@@ -30,6 +30,13 @@ def parse_jsonl_line(line: str, *, item: str, origin_path: str | None = None) ->
     if not isinstance(record, dict):
         detail = f"a JSON {type(record).__name__}, not an object"
         return problem(Code.BAD_JSON, detail).rejected(item)
+    return parse_object(record, item=item, origin_path=origin_path)
+
+
+def parse_object(
+    record: dict[str, Any], *, item: str, origin_path: str | None = None
+) -> Article | Rejected:
+    """One decoded record (a JSONL object, a Parquet row): E007 when it has no text."""
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return problem(Code.BAD_JSON, "no non-empty 'text' string").rejected(item)

@@ -7,6 +7,7 @@ with an error code, so one broken file does not stop a batch.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,8 @@ from claimscope.records import Article, Rejected
 
 Item = Article | Rejected
 PLAIN, HTML, JSONL = "plain", "html", "jsonl"
+# Corpora, streamed record by record (ingest/corpora.py): the size limit is per record.
+WARC, PARQUET, JSONL_GZ, JSONL_ZST = "warc", "parquet", "jsonl.gz", "jsonl.zst"
 _KINDS = {
     ".txt": PLAIN,
     ".text": PLAIN,
@@ -31,7 +34,15 @@ _KINDS = {
     ".htm": HTML,
     ".jsonl": JSONL,
     ".ndjson": JSONL,
+    ".jsonl.gz": JSONL_GZ,
+    ".ndjson.gz": JSONL_GZ,
+    ".jsonl.zst": JSONL_ZST,
+    ".ndjson.zst": JSONL_ZST,
+    ".warc": WARC,
+    ".warc.gz": WARC,
+    ".parquet": PARQUET,
 }
+_STREAMED = frozenset({JSONL, JSONL_GZ, JSONL_ZST, WARC, PARQUET})
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _LINE_SKIP_CHUNK = 1 << 20
 
@@ -53,10 +64,14 @@ def read_items(
 def read_bytes(
     data: bytes, name: str, *, kind: str | None = None, max_bytes: int = 20_000_000
 ) -> Iterator[Item]:
-    """Articles from bytes already in memory (an upload): the kind ("plain", "html", "jsonl")
-    from ``name``'s suffix unless given, else sniffed from the text; ``name`` names the items."""
+    """Articles from bytes already in memory (an upload): the kind ("plain", "html", "jsonl",
+    or a corpus kind such as "warc" or "jsonl.gz") from ``name``'s suffix unless given, else
+    sniffed from the text; ``name`` names the items."""
     if kind is None:
-        kind = _KINDS.get(Path(name).suffix.lower())
+        kind = _kind_of(Path(name))
+    if kind in _STREAMED - {JSONL}:
+        yield from _corpus(io.BytesIO(data), kind, name, max_bytes)
+        return
     yield from _from_bytes(data, kind, name, max_bytes)
 
 
@@ -82,21 +97,30 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
+def _kind_of(path: Path) -> str | None:
+    """The kind from the last two suffixes (``.warc.gz``, ``.jsonl.zst``), else the last one."""
+    double = "".join(path.suffixes[-2:]).lower()
+    return _KINDS.get(double) or _KINDS.get(path.suffix.lower())
+
+
 def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
     item = str(path)
-    kind = _KINDS.get(path.suffix.lower())
+    kind = _kind_of(path)
     if kind is None:
         detail = f"'{path.suffix or path.name}' (read: {', '.join(sorted(_KINDS))})"
         yield problem(Code.UNSUPPORTED, detail).rejected(item)
         return
     try:
         size = path.stat().st_size
-        if (too_large := check_size(size, max_bytes=max_bytes)) and kind != JSONL:
+        if (too_large := check_size(size, max_bytes=max_bytes)) and kind not in _STREAMED:
             yield too_large.rejected(item)  # judged by size alone: the file is never read
             return
         with path.open("rb") as handle:
             if kind == JSONL and not handle.peek(4)[:4].startswith(_WIDE_BOMS):
                 yield from _jsonl_stream(handle, item, max_bytes)
+                return
+            if kind in _STREAMED - {JSONL}:
+                yield from _corpus(handle, kind, item, max_bytes)
                 return
             data = handle.read(max_bytes + 1)  # + 1: a file growing while read is still caught
     except OSError as err:
@@ -121,6 +145,27 @@ def _from_bytes(data: bytes, kind: str | None, item: str, max_bytes: int) -> Ite
         yield _guarded(item, partial(parse_html, text, origin_path=origin))
     else:
         yield _guarded(item, partial(parse_plain_article, text, origin_path=origin))
+
+
+def _corpus(handle: BinaryIO, kind: str, item: str, max_bytes: int) -> Iterator[Item]:
+    """WARC, Parquet and compressed JSONL: record by record, never the whole file at once."""
+    from claimscope.ingest import corpora  # imported late: warcio and pyarrow load slowly
+
+    if kind == WARC:
+        yield from corpora.read_warc(handle, item, max_bytes=max_bytes)
+    elif kind == PARQUET:
+        yield from corpora.read_parquet(handle, item, max_bytes=max_bytes)
+    else:
+        stream = corpora.decompressed(handle, "gz" if kind == JSONL_GZ else "zst")
+        yield from corpora.salvage(_jsonl_records(stream, item, max_bytes), item)
+
+
+def _jsonl_records(stream: BinaryIO, item: str, max_bytes: int) -> Iterator[Item]:
+    """A decompressed JSONL stream: line by line, or whole (to the limit) for UTF-16/32."""
+    if stream.peek(4)[:4].startswith(_WIDE_BOMS):
+        yield from _from_bytes(stream.read(max_bytes + 1), JSONL, item, max_bytes)
+    else:
+        yield from _jsonl_stream(stream, item, max_bytes)
 
 
 def _jsonl_stream(handle: BinaryIO, item: str, max_bytes: int) -> Iterator[Item]:
