@@ -22,3 +22,26 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: shared samples and benchmarks are not available here")
     return SHARED
+
+
+# For the CLI tests (test_cli.py, fetch/test_cli_fetch.py): they opt in to the stand-in
+# extractor with ``pytestmark = pytest.mark.usefixtures("stand_in_extractor")``.
+
+
+@pytest.fixture
+def stand_in_extractor(monkeypatch):
+    from sample_records import use_stand_in_extractor
+
+    use_stand_in_extractor(monkeypatch)
+
+
+@pytest.fixture
+def runner():
+    from sample_records import cli_runner
+
+    return cli_runner()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.db'}"

@@ -210,3 +210,19 @@ def write_before_0005(conn, extractions: Iterable[Extraction]) -> None:  # noqa:
         for row in rows:
             del row["published"]
         conn.execute(insert(claims), rows)
+
+
+def use_stand_in_extractor(monkeypatch) -> None:
+    """CLI runs extract with ``fake_extract`` and load no model (*_rest: whatever else the
+    pipeline passes its extractor factory and the CLI its model loader)."""
+    from claimscope import cli, pipeline
+
+    monkeypatch.setattr(pipeline, "_real_extractor", lambda nlp, *_rest: (fake_extract, nlp))
+    monkeypatch.setattr(cli, "_load_model", lambda model, err, *_rest: None)
+
+
+def cli_runner():
+    """A CliRunner wide enough that Rich tables do not fold the cells tests look for."""
+    from typer.testing import CliRunner
+
+    return CliRunner(env={"COLUMNS": "200", "CLAIMSCOPE_DB": None, "NO_COLOR": "1"})

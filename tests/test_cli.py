@@ -11,10 +11,9 @@ import json
 
 import pandas as pd
 import pytest
-from sample_records import fake_extract
 from typer.testing import CliRunner
 
-from claimscope import cli, pipeline
+from claimscope import cli
 
 ARTICLE_ONE = """Shelling Hits Border Town
 
@@ -37,21 +36,8 @@ The governor said the convoy had reached the port on Tuesday.
 """
 
 
-@pytest.fixture(autouse=True)
-def stand_in_extractor(monkeypatch):
-    monkeypatch.setattr(pipeline, "_real_extractor", lambda nlp, model: (fake_extract, nlp))
-    monkeypatch.setattr(cli, "_load_model", lambda model, err: None)
-
-
-@pytest.fixture
-def runner():
-    # Wide, so Rich tables do not fold the cells the assertions look for.
-    return CliRunner(env={"COLUMNS": "200", "CLAIMSCOPE_DB": None, "NO_COLOR": "1"})
-
-
-@pytest.fixture
-def db(tmp_path):
-    return f"sqlite:///{tmp_path / 'cli.db'}"
+# The stand-in extractor and the runner and db fixtures come from conftest.py.
+pytestmark = pytest.mark.usefixtures("stand_in_extractor")
 
 
 @pytest.fixture

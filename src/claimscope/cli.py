@@ -384,3 +384,4 @@ def demo(db: Db = None) -> None:
 # Commands defined beside their renderings; imported last because they use the names above.
 from claimscope import cli_corroborate  # noqa: E402,F401
 from claimscope import cli_serve  # noqa: E402,F401
+from claimscope import cli_fetch  # noqa: E402,F401
