@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sample_records import TEXT, extraction, span
 
+from claimscope import cli_render as render
 from claimscope.cli_render import figure_text, highlighted, rejection_line, shorten
 from claimscope.records import Figure, FigureType, Rejected
 
@@ -56,3 +57,19 @@ def test_rejection_line_and_shorten():
     line = rejection_line(Rejected("a.bin", "ingest", "E002", "binary"))
     assert line == "rejected [E002] a.bin: binary"
     assert shorten("word " * 50, 20).endswith("…") and len(shorten("word " * 50, 20)) == 20
+
+
+def test_progress_shows_documents_per_second_share_done_and_time_left():
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=160, color_system=None)
+    with render.ingest_progress(console) as progress:
+        task = progress.add_task("batch", total=1000, docs=0)
+        progress.update(task, completed=250, docs=12)
+        progress.refresh()
+    shown = out.getvalue()
+    assert "25%" in shown and "12 documents" in shown and "documents/s" in shown
+    assert "left" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -171,3 +172,23 @@ def test_same_path_twice_gives_the_same_article() -> None:
     path = FIXTURES / "iso_date_repeated_teaser.txt"
     first, second = read_items([str(path), path])  # a pathlib.Path works as well as a str
     assert first == second
+
+
+def test_input_meter_follows_the_bytes_read_inside_a_big_file(tmp_path):
+    from claimscope.ingest.reader import InputMeter
+
+    lines = [json.dumps({"url": f"https://news.example.org/{n}",
+                         "text": f"The mayor said {n} houses were damaged by the storm. " * 40})
+             for n in range(200)]
+    (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Storm\n\nThe mayor said the road reopened.\n")
+    meter = InputMeter([tmp_path])
+    sizes = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert meter.total == sizes and meter.position == 0
+    seen = []
+    for _item in read_items([tmp_path], meter=meter):
+        seen.append(meter.position)
+    assert seen == sorted(seen)  # never goes back
+    assert 0 < seen[len(seen) // 2] < sizes  # moves inside the big file, not only between files
+    assert len(set(seen)) > 10
+    assert meter.position == sizes

@@ -86,7 +86,7 @@ def test_writes_in_batches(store, monkeypatch):
     batches: list[int] = []
     write = store.write_batch
     monkeypatch.setattr(
-        store, "write_batch", lambda ex, rej=(): batches.append(len(ex)) or write(ex, rej)
+        store, "write_batch", lambda ex, rej=(), also=None: batches.append(len(ex)) or write(ex, rej, also=also)
     )
     run_items(articles(10), store=store, extract=fake_extract, batch_size=1)
     assert batches == [4, 4, 2]

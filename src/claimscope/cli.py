@@ -32,6 +32,7 @@ from claimscope.records import (
 from claimscope.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from claimscope.ingest.reader import InputMeter
     from claimscope.pipeline import RunSummary
 
 app = typer.Typer(
@@ -118,14 +119,18 @@ def ingest(
     db: Db = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any item was rejected.")] = False,
     n_process: Annotated[
-        int, typer.Option("--n-process", min=1, help="Worker processes for extraction.")
-    ] = 1,
+        int, typer.Option("--n-process", min=0, help="Worker processes for extraction; 0: one "
+                          "per core when the input is over 256 KB, else one.")
+    ] = 0,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
 ) -> None:
     """Read articles, extract their claims and store them (re-ingesting replaces)."""
+    from claimscope.batch import auto_processes
+
+    processes = n_process or auto_processes(paths)
     with _store(db) as store:
-        summary = _ingest(paths, store, model=model, n_process=n_process, batch_size=batch_size)
+        summary = _ingest(paths, store, model=model, n_process=processes, batch_size=batch_size)
     _out().print(
         f"{summary.articles} articles, {summary.claims} claims, {len(summary.rejected)} rejected "
         f"in {summary.seconds:.1f} s ({summary.per_second:.1f} documents/s) -> {store.url}",
@@ -146,29 +151,52 @@ def _ingest(
     **options: Any,
 ) -> RunSummary:
     """The pipeline under a progress bar; rejections printed as they come, one line each."""
-    from claimscope.pipeline import run
+    from claimscope.ingest.reader import read_items
+    from claimscope.pipeline import run_items
 
     err = _err()
-    nlp = _load_model(model, err)
+    nlp = _load_model(model, err, options.get("n_process", 1))
+    with reporting(paths, err, "ingesting", on_article) as (meter, report):
+        return run_items(read_items(paths, meter=meter), store=store, nlp=nlp, model=model,
+                         progress=report, **options)
+
+
+@contextmanager
+def reporting(paths: list[str], err: Console, description: str,
+              on_article: Callable[[Article], None] | None = None
+              ) -> Iterator[tuple[InputMeter, Callable[[Article | Rejected], None]]]:
+    """A progress bar over ``paths`` (bytes read: share done and time left; documents/s) and
+    the pipeline's progress callback that drives it and prints each rejection as one line."""
+    from claimscope.ingest.reader import InputMeter
+
+    meter = InputMeter(paths)
     with render.ingest_progress(err) as progress, _user_errors():
-        task = progress.add_task("ingesting", total=None)
+        task = progress.add_task(description, total=meter.total or None, docs=0)
+        count = 0
 
         def report(item: Article | Rejected) -> None:
+            nonlocal count
             if isinstance(item, Rejected):
                 line = render.rejection_line(item)
                 progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
             elif on_article is not None:
                 on_article(item)
-            progress.advance(task)
+            count += 1
+            progress.update(task, completed=meter.position, docs=count)
 
-        return run(paths, store=store, nlp=nlp, model=model, progress=report, **options)
+        yield meter, report
 
 
-def _load_model(model: str | None, err: Console) -> Any:
-    from claimscope.extract.nlp import load_nlp
+def _load_model(model: str | None, err: Console, n_process: int = 1) -> Any:
+    """The model for a run in this process; with worker processes (which load it themselves)
+    only checked to exist, so a wrong name is still one line, not a worker's traceback."""
+    from claimscope.extract.nlp import check_model, load_nlp
 
     with err.status("loading the language model"):
         try:
+            if n_process > 1:
+                check_model(model)
+                return None
             return load_nlp(model)
         except (OSError, ImportError) as exc:
             _fail(f"cannot load the spaCy model {model or '(default)'}: {exc}")
@@ -384,4 +412,5 @@ def demo(db: Db = None) -> None:
 # Commands defined beside their renderings; imported last because they use the names above.
 from claimscope import cli_corroborate  # noqa: E402,F401
 from claimscope import cli_serve  # noqa: E402,F401
+from claimscope import cli_batch  # noqa: E402,F401
 from claimscope import cli_fetch  # noqa: E402,F401

@@ -12,12 +12,15 @@ from rich import box
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.progress import (
+    BarColumn,
     Progress,
     ProgressColumn,
     SpinnerColumn,
     Task,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from rich.text import Text
@@ -220,21 +223,38 @@ def rejections_table(rows: Iterable[RejectionRecord]) -> Table:
     return table
 
 
+def _documents(task: Task) -> float:
+    # A task over input bytes counts documents in its "docs" field; others in ``completed``.
+    return task.fields.get("docs", task.completed)
+
+
+class DocumentsColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{_documents(task):.0f} documents")
+
+
 class RateColumn(ProgressColumn):
-    """Documents per second, averaged by Rich over the last seconds of the run."""
+    """Documents per second over the run so far."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed or 0:.1f} documents/s", style="progress.data.speed")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        speed = _documents(task) / elapsed if elapsed else 0.0
+        return Text(f"{speed:.1f} documents/s", style="progress.data.speed")
 
 
 def ingest_progress(console: Console) -> Progress:
+    """Documents done, documents/s and time elapsed; where the input's size is known (a task
+    with a total, in bytes read), also a bar, the share done and the time left."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
-        TextColumn("{task.completed} documents"),
+        BarColumn(bar_width=24),
+        TaskProgressColumn(),
+        DocumentsColumn(),
         RateColumn(),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     )

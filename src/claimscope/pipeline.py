@@ -8,12 +8,33 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from claimscope.errors import MESSAGES, Code
 from claimscope.records import Article, Extraction, Rejected
 from claimscope.store import Store
 
 ExtractFn = Callable[..., Iterator[Extraction]]
 Progress = Callable[[Article | Rejected], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """One input item finished: stored (``key`` is the article id) or rejected."""
+
+    key: str
+    article_id: str | None
+    outcome: str  # stored | rejected
+
+
+# Called inside each write transaction with the items that transaction finishes, so the
+# record of what is done commits with the rows themselves (see ``batch.py``).
+Journal = Callable[[Connection, list[Done]], None]
+
+
+def item_key(item: Article | Rejected) -> str:
+    """The key under which an input item is journaled: the article id, or the rejected item."""
+    return item.id if isinstance(item, Article) else f"rejected:{item.item}"
 
 # Extractions per store transaction, as a multiple of the extractor's batch size: large enough
 # that commits cost little next to parsing, small enough that a crash loses little work.
@@ -68,6 +89,7 @@ def run_items(
     progress: Progress | None = None,
     model: str | None = None,
     extract: ExtractFn | None = None,
+    journal: Journal | None = None,
 ) -> RunSummary:
     """Extract and store already-read items; Rejected ones are stored with their reason.
 
@@ -75,12 +97,14 @@ def run_items(
     Rejected as soon as it is known. ``extract`` defaults to ``extract.extract_articles``
     (``nlp`` then loaded by ``load_nlp(model)`` when not given); tests pass a stand-in.
     With ``n_process`` > 1 the extractor's worker processes load ``model`` themselves.
+    ``journal`` records the items each write finishes, in the same transaction.
     """
     started = perf_counter()
     if extract is None:
-        extract, nlp = _real_extractor(nlp, model)
+        extract, nlp = _real_extractor(nlp, model, n_process)
     options = {"nlp": nlp, "batch_size": batch_size} | ({"model": model} if model else {})
-    runner = _Runner(store, extract, options, progress or _ignore, batch_size * BATCHES_PER_WRITE)
+    runner = _Runner(store, extract, options, progress or _ignore, batch_size * BATCHES_PER_WRITE,
+                     journal)
     runner.run(_Feed(items, runner.reject), n_process)
     seconds = perf_counter() - started
     return RunSummary(runner.articles, runner.claims, tuple(runner.rejected), seconds)
@@ -119,17 +143,20 @@ class _Runner:
         options: dict[str, Any],
         progress: Progress,
         write_every: int,
+        journal: Journal | None = None,
     ) -> None:
         self.store = store
         self.extract = extract
         self.options = options
         self.progress = progress
         self.write_every = write_every
+        self.journal = journal
         self.articles = 0
         self.claims = 0
         self.rejected: list[Rejected] = []
         self._extractions: list[Extraction] = []
         self._rejections: list[Rejected] = []
+        self._done: list[Done] = []
 
     def run(self, feed: _Feed, n_process: int) -> None:
         # One extractor call for the whole input, so worker processes start once; after a
@@ -147,12 +174,16 @@ class _Runner:
                 self._retry_alone(feed.in_flight)
         self.flush()
 
-    def reject(self, item: Rejected) -> None:
+    def reject(self, item: Rejected, key: str | None = None) -> None:
+        """``key``: the input item's journal key when it was an article that then failed."""
         self.rejected.append(item)
         self._rejections.append(item)
+        self._done.append(Done(key or item_key(item), None, "rejected"))
         self.progress(item)
 
     def add(self, extraction: Extraction) -> None:
+        article_id = extraction.article.id
+        self._done.append(Done(article_id, article_id, "stored"))
         self._extractions.append(self._resolved(extraction))
         self.progress(extraction.article)
         if len(self._extractions) >= self.write_every:
@@ -175,9 +206,11 @@ class _Runner:
     def flush(self) -> None:
         if not self._extractions and not self._rejections:
             return
-        self.claims += self.store.write_batch(self._extractions, self._rejections)
+        journal, done = self.journal, self._done
+        also = (lambda conn: journal(conn, done)) if journal and done else None
+        self.claims += self.store.write_batch(self._extractions, self._rejections, also=also)
         self.articles += len(self._extractions)
-        self._extractions, self._rejections = [], []
+        self._extractions, self._rejections, self._done = [], [], []
 
     def _retry_alone(self, articles: deque[Article]) -> None:
         while articles:
@@ -186,7 +219,7 @@ class _Runner:
             try:
                 extractions = list(self.extract([article], n_process=1, **self.options))
             except Exception as exc:  # noqa: BLE001 - recorded as E009; the run goes on
-                self.reject(_failed(article, exc))
+                self.reject(_failed(article, exc), key=article.id)
                 continue
             for extraction in extractions:
                 self.add(extraction)
@@ -210,7 +243,7 @@ def _failed(article: Article, exc: Exception, *, stage: str = "extract",
     )
 
 
-def _real_extractor(nlp: Any, model: str | None) -> tuple[ExtractFn, Any]:
+def _real_extractor(nlp: Any, model: str | None, n_process: int) -> tuple[ExtractFn, Any]:
     # Imported here: spaCy loads only when a run needs it.
     from functools import partial
 
@@ -219,7 +252,11 @@ def _real_extractor(nlp: Any, model: str | None) -> tuple[ExtractFn, Any]:
     from claimscope.resolve import resolve_quietly
 
     # Resolve where the extraction is made, so the resolve stage uses both cores too.
-    return partial(extract_articles, then=resolve_quietly), nlp if nlp is not None else load_nlp(model)
+    if nlp is None and n_process <= 1:
+        nlp = load_nlp(model)
+    # With worker processes the model loads in them; here only if an article must be retried
+    # alone (extract_articles loads it then), so the two cores are not shared with a third load.
+    return partial(extract_articles, then=resolve_quietly), nlp
 
 
 def _ignore(_item: Article | Rejected) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
+from pathlib import Path
 from functools import lru_cache
 
 import spacy
@@ -19,6 +21,14 @@ def model_name(name: str | None = None) -> str:
 
 
 TAGGER_ENV = "CLAIMSCOPE_TAGGER"
+
+
+def check_model(name: str | None = None) -> None:
+    """Raise OSError unless ``name`` can be loaded, without loading it (worker processes will)."""
+    resolved = model_name(name)
+    if importlib.util.find_spec(resolved) is None and not Path(resolved).exists() \
+            and not spacy.util.is_package(resolved):
+        raise OSError(f"no installed package or folder named {resolved!r}")
 
 
 @lru_cache(maxsize=4)

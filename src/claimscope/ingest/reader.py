@@ -47,18 +47,54 @@ _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, cod
 _LINE_SKIP_CHUNK = 1 << 20
 
 
+class InputMeter:
+    """How far reading has got through the input files, in bytes (compressed bytes for
+    compressed files): a progress bar's fraction done and time left, even inside one big
+    corpus file. Standard input has no size and is not counted."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.total = 0
+        for raw in map(os.fspath, paths):
+            path = Path(raw)
+            for file in (_walk(path) if path.is_dir() else [path] if raw != "-" else []):
+                try:
+                    self.total += file.stat().st_size
+                except OSError:
+                    continue
+        self._finished = 0
+        self._open: BinaryIO | None = None
+
+    @property
+    def position(self) -> int:
+        reading = self._open
+        try:
+            inside = reading.tell() if reading is not None and not reading.closed else 0
+        except (OSError, ValueError):
+            inside = 0
+        return min(self._finished + inside, self.total)
+
+    def _opened(self, handle: BinaryIO) -> None:
+        self._open = handle
+
+    def _done(self, size: int) -> None:
+        self._open = None
+        self._finished += size
+
+
 def read_items(
     paths: Sequence[str],
     *,
     max_bytes: int = 20_000_000,
     stdin: TextIO | BinaryIO | None = None,
+    meter: InputMeter | None = None,
 ) -> Iterator[Item]:
-    """Articles from files, directories (recursive, sorted, hidden skipped) and ``-``."""
+    """Articles from files, directories (recursive, sorted, hidden skipped) and ``-``;
+    ``meter`` (made from the same ``paths``) follows the bytes read."""
     for raw in map(os.fspath, paths):  # pathlib.Path objects are welcome too
         if raw == "-":
             yield from _read_stdin(stdin, max_bytes)
         else:
-            yield from _read_path(raw, max_bytes)
+            yield from _read_path(raw, max_bytes, meter)
 
 
 def read_bytes(
@@ -75,13 +111,13 @@ def read_bytes(
     yield from _from_bytes(data, kind, name, max_bytes)
 
 
-def _read_path(raw: str, max_bytes: int) -> Iterator[Item]:
+def _read_path(raw: str, max_bytes: int, meter: InputMeter | None = None) -> Iterator[Item]:
     path = Path(raw)
     if path.is_dir():
         for file in _walk(path):
-            yield from _read_file(file, max_bytes)
+            yield from _metered(file, max_bytes, meter)
     elif path.is_file():
-        yield from _read_file(path, max_bytes)
+        yield from _metered(path, max_bytes, meter)
     elif not path.exists():
         yield problem(Code.UNREADABLE, "no such file or directory").rejected(raw)
     else:
@@ -103,7 +139,21 @@ def _kind_of(path: Path) -> str | None:
     return _KINDS.get(double) or _KINDS.get(path.suffix.lower())
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
+def _metered(path: Path, max_bytes: int, meter: InputMeter | None) -> Iterator[Item]:
+    if meter is None:
+        yield from _read_file(path, max_bytes)
+        return
+    try:
+        yield from _read_file(path, max_bytes, meter._opened)
+    finally:
+        try:
+            meter._done(path.stat().st_size)
+        except OSError:
+            meter._done(0)
+
+
+def _read_file(path: Path, max_bytes: int,
+               on_open: Callable[[BinaryIO], None] | None = None) -> Iterator[Item]:
     item = str(path)
     kind = _kind_of(path)
     if kind is None:
@@ -116,6 +166,8 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
             yield too_large.rejected(item)  # judged by size alone: the file is never read
             return
         with path.open("rb") as handle:
+            if on_open is not None:
+                on_open(handle)
             if kind == JSONL and not handle.peek(4)[:4].startswith(_WIDE_BOMS):
                 yield from _jsonl_stream(handle, item, max_bytes)
                 return

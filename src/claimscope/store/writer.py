@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from claimscope.records import (
@@ -33,40 +33,45 @@ def write_extraction(conn: Connection, extraction: Extraction, now: datetime) ->
     Ids are deterministic, so re-ingesting an article lands on the same rows: deleting first
     and inserting the fresh claims means a claim the extractor no longer finds disappears too.
     """
-    article = extraction.article
-    _delete_article(conn, article.id)
-    conn.execute(insert(articles), _article_row(article, now))
-    unique = _first_of_each_id(extraction.claims)
-    if not unique:
-        record_article(conn, replace(extraction, claims=(), events=()))  # its text may be copied
-        return 0
-    published = _utc(article.published)
-    conn.execute(insert(claims), [_claim_row(claim, i, published) for i, claim in enumerate(unique)])
+    delete_article(conn, extraction.article.id)
+    rows, unique = extraction_rows(extraction, now)
+    for table, values in rows:
+        if values:  # executemany with no rows is an error on some drivers
+            conn.execute(insert(table), values)
     search.index_claims(conn, ((claim.id, claim.content.text) for claim in unique))
-    figure_rows = [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]
-    time_rows = [_time_row(c.id, i, t) for c in unique for i, t in enumerate(c.times)]
-    # executemany with no rows is an error on some drivers, hence the guards.
-    if figure_rows:
-        conn.execute(insert(figures), figure_rows)
-    if time_rows:
-        conn.execute(insert(claim_times), time_rows)
-    _write_events(conn, extraction.events, {claim.id for claim in unique})
-    record_article(conn, replace(extraction, claims=tuple(unique)))
+    record_article(conn, stored_view(extraction, unique))
     return len(unique)
 
 
-def _write_events(conn: Connection, found: tuple[Event, ...], claim_ids: set[str]) -> None:
-    unique: dict[str, Event] = {}
-    for event in found:
-        unique.setdefault(event.id, event)
+def extraction_rows(extraction: Extraction, now: datetime
+                    ) -> tuple[list[tuple[Table, list[dict[str, Any]]]], list[Claim]]:
+    """The rows of one extraction, table by table in foreign-key order, and its unique claims."""
+    article = extraction.article
+    unique = _first_of_each_id(extraction.claims)
+    published = _utc(article.published)
+    claim_ids = {claim.id for claim in unique}
+    events_by_id: dict[str, Event] = {}
+    for event in extraction.events if unique else ():
+        events_by_id.setdefault(event.id, event)
+    found = list(events_by_id.values())
+    return [
+        (articles, [_article_row(article, now)]),
+        (claims, [_claim_row(claim, i, published) for i, claim in enumerate(unique)]),
+        (figures, [_figure_row(c.id, i, f) for c in unique for i, f in enumerate(c.figures)]),
+        (claim_times, [_time_row(c.id, i, t) for c in unique for i, t in enumerate(c.times)]),
+        (events, [_event_row(e, i) for i, e in enumerate(found)]),
+        (event_claims, [{"event_id": e.id, "claim_id": c, "position": i}
+                        for e in found for i, c in enumerate(dict.fromkeys(e.claim_ids))
+                        if c in claim_ids]),
+    ], unique
+
+
+def stored_view(extraction: Extraction, unique: list[Claim]) -> Extraction:
+    """The extraction as stored, which the cross-article record is built from: without claims,
+    only its text counts (it may be a copy)."""
     if not unique:
-        return
-    conn.execute(insert(events), [_event_row(e, i) for i, e in enumerate(unique.values())])
-    links = [{"event_id": e.id, "claim_id": c, "position": i}
-             for e in unique.values() for i, c in enumerate(dict.fromkeys(e.claim_ids))
-             if c in claim_ids]
-    if links:
-        conn.execute(insert(event_claims), links)
+        return replace(extraction, claims=(), events=())
+    return replace(extraction, claims=tuple(unique))
 
 
 def _event_row(event: Event, position: int) -> dict[str, Any]:
@@ -124,7 +129,7 @@ def write_rejection(conn: Connection, rejected: Rejected, now: datetime) -> None
     )
 
 
-def _delete_article(conn: Connection, article_id: str) -> None:
+def delete_article(conn: Connection, article_id: str) -> None:
     # Explicit deletes instead of ON DELETE CASCADE: SQLite only honours it when each
     # connection turns foreign keys on, and a missed cascade would leave orphan figures.
     forget_article(conn, article_id)
