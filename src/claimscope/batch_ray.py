@@ -26,7 +26,7 @@ from rich.console import Console
 
 from claimscope.batch import BatchSummary, cores, finished_keys
 from claimscope.errors import ClaimscopeError, Code
-from claimscope.pipeline import Done, RunSummary, item_key, run_items
+from claimscope.pipeline import BATCHES_PER_WRITE, Done, RunSummary, item_key, run_items
 from claimscope.records import Article, Extraction, Rejected, to_plain
 from claimscope.store import Store
 from claimscope.store.plain import from_plain
@@ -87,7 +87,8 @@ def run_ray(
     if console is not None:
         console.print(f"ray: {actors} extraction actors; shards -> {out}", highlight=False)
     dataset.write_parquet(str(out))
-    loaded = load_shards(out, store=store, job=job, console=console)
+    loaded = load_shards(out, store=store, job=job, console=console,
+                         per_write=batch_size * BATCHES_PER_WRITE)
     if shards is None:  # a folder of our own: the store now holds everything in it
         shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - started

@@ -60,3 +60,38 @@ def test_ray_engine_bulk_loads_postgresql_like_the_local_engine(corpus, pg_datab
     out = _ray_batch(corpus, by_copy, tmp_path)
     assert f"{len(articles())} articles" in out, out
     assert differences(snapshot(by_copy), snapshot(local)) == []
+
+
+@pytest.mark.slow
+def test_a_ray_run_killed_while_loading_resumes_to_the_same_store(corpus, reference, tmp_path):
+    import signal
+    import time
+
+    from sqlalchemy import func, select
+
+    from claimscope.store.schema import batch_journal
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    process = batch(corpus, url, "--engine", "ray", "--shards", str(tmp_path / "shards"))
+    engine = create_engine(url)
+    deadline = time.monotonic() + 300
+    journaled = 0
+    try:
+        # Wait until the load has committed its first transactions, then kill -9 the driver
+        # and the Ray processes it started (one session).
+        while process.poll() is None and time.monotonic() < deadline and journaled < 9:
+            time.sleep(0.05)
+            try:
+                with engine.connect() as conn:
+                    journaled = conn.scalar(select(func.count()).select_from(batch_journal))
+            except Exception:  # noqa: BLE001 - not created yet
+                journaled = 0
+    finally:
+        engine.dispose()
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    assert 0 < journaled < len(articles()) + 4
+    out = _ray_batch(corpus, url, tmp_path)
+    assert "already done" in out and " 0 already done" not in out, out
+    assert differences(snapshot(url), reference) == []

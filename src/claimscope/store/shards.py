@@ -2,7 +2,7 @@
 
 Each shard row is one thing the pipeline would have written: an extraction, a rejection or a
 journal entry (``done``), with its place in the input (``ordinal``, ``seq``). Rows are written
-in that order, in transactions of ``EXTRACTIONS_PER_WRITE`` extractions with their journal
+in that order, in transactions of ``per_write`` extractions with their journal
 entries, so a load killed midway resumes like a local batch and the store ends the same.
 """
 
@@ -23,7 +23,7 @@ from claimscope.pipeline import Done
 from claimscope.records import Extraction, Rejected
 from claimscope.store.plain import from_plain
 
-EXTRACTIONS_PER_WRITE = 64
+EXTRACTIONS_PER_WRITE = 64  # the default; a batch run passes its own, as the local engine writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +61,8 @@ def shard_rows(folder: Path) -> Iterator[tuple[str, Any]]:
             yield kind, json.loads(payload)
 
 
-def load_shards(folder: Path, *, store: Any, job: str, console: Console | None = None
-                ) -> LoadSummary:
+def load_shards(folder: Path, *, store: Any, job: str, console: Console | None = None,
+                per_write: int = EXTRACTIONS_PER_WRITE) -> LoadSummary:
     journal = journal_for(job)
     articles = claims = 0
     rejected: list[Rejected] = []
@@ -78,7 +78,13 @@ def load_shards(folder: Path, *, store: Any, job: str, console: Console | None =
         articles += len(extractions)
         extractions, rejections, done = [], [], []
 
+    previous = None
     for kind, record in shard_rows(Path(folder)):
+        # Cut between one pipeline write's rows and the next (after its run of journal
+        # entries): an extraction always commits with its own journal entry.
+        if previous == "done" and kind != "done" and len(extractions) >= per_write:
+            flush()
+        previous = kind
         if kind == "extraction":
             extractions.append(from_plain(Extraction, record))
         elif kind == "rejected":
@@ -87,9 +93,6 @@ def load_shards(folder: Path, *, store: Any, job: str, console: Console | None =
             rejected.append(item)
         else:
             done.append(from_plain(Done, record))
-        # Cut only after a journal entry: an extraction is never committed without its own.
-        if kind == "done" and len(extractions) >= EXTRACTIONS_PER_WRITE:
-            flush()
     if extractions or rejections or done:
         flush()
     if console is not None:
