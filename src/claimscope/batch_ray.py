@@ -81,12 +81,14 @@ def run_ray(
         .flat_map(_ReadUnit, fn_constructor_kwargs={"done_ref": done_ref}, num_cpus=0,
                   compute=ray.data.ActorPoolStrategy(size=1))
         .map_batches(_Extract, fn_constructor_kwargs={"model": model, "batch_size": batch_size},
-                     batch_size=batch_size * 4, batch_format="pandas", num_cpus=1,
+                     # One extractor batch per call: small calls keep the actors evenly busy.
+                     batch_size=batch_size, batch_format="pandas", num_cpus=1,
                      compute=ray.data.ActorPoolStrategy(size=actors))
     )
     if console is not None:
         console.print(f"ray: {actors} extraction actors; shards -> {out}", highlight=False)
-    dataset.write_parquet(str(out))
+    # Writing a shard is light: it must not wait for a CPU the extraction actors hold.
+    dataset.write_parquet(str(out), ray_remote_args={"num_cpus": 0})
     loaded = load_shards(out, store=store, job=job, console=console,
                          per_write=batch_size * BATCHES_PER_WRITE)
     if shards is None:  # a folder of our own: the store now holds everything in it
@@ -98,6 +100,8 @@ def run_ray(
 
 def _ray(address: str | None, num_cpus: int | None) -> Any:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    # Ray Data logs every execution plan at INFO; our own lines say what runs.
+    os.environ.setdefault("RAY_DATA_LOG_LEVEL", "WARNING")
     try:
         import ray
     except ImportError as exc:
@@ -110,7 +114,6 @@ def _ray(address: str | None, num_cpus: int | None) -> Any:
         else:
             ray.init(num_cpus=num_cpus or cores(), object_store_memory=LOCAL_OBJECT_STORE,
                      include_dashboard=False, **quiet)
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # shards in input order, as locally
     context.enable_progress_bars = False
