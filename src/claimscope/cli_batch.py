@@ -23,7 +23,7 @@ def batch_command(
                                                "WARC(.gz), Parquet.")],
     db: Db = None,
     engine: Annotated[Engine, typer.Option(case_sensitive=False, help="local: this machine's "
-                                           "cores; ray: Ray Data (pip install 'claimscope[ray]').")]
+                                           "cores; ray: Ray Data (pip install 'claimscope\\[ray]').")]
     = Engine.LOCAL,
     job: Annotated[str | None, typer.Option(help="Job name; the default derives from the inputs. "
                                             "Running a job again resumes it.")] = None,
