@@ -28,6 +28,9 @@ from claimscope.store import intake
 from claimscope.store.intake import FetchState
 
 Item = Article | Rejected
+# Rounds an entry whose page failed transiently (no answer, a timeout, 429 or 5xx) is tried
+# in before it counts as handled (rejected for good): a network blip must not lose it.
+TRANSIENT_ATTEMPTS = 3
 Bookkeeping = Callable[[Connection], None]
 Progress = Callable[[Item], None]
 
@@ -161,7 +164,7 @@ class Follower:
                         content_hash=hashlib.sha256(response.body).hexdigest())
         if not left:  # every entry handled: a 304 next time can hide nothing
             state = replace(state, etag=response.etag, last_modified=response.last_modified)
-        else:  # unexpected (an article the extractor dropped); the next round fetches again
+        else:  # an entry to retry (a transient failure) or dropped: the next round fetches again
             state = replace(state, etag=None, last_modified=None, error=f"{left} entries left")
         self._commit(partial(intake.record_fetch, state=state, changed=True))
 
@@ -177,9 +180,10 @@ class Follower:
             if item is None and state is not None:
                 article_id = state.article_id
             outcome = "rejected" if isinstance(item, Rejected) else "stored"
-            steps: list[Bookkeeping] = [partial(intake.mark_seen, feed_url=feed_url, key=entry.key,
-                                                link=entry.link, article_id=article_id,
-                                                outcome=outcome)]
+            steps: list[Bookkeeping] = []
+            if not self._retry_later(item, state):
+                steps.append(partial(intake.mark_seen, feed_url=feed_url, key=entry.key,
+                                     link=entry.link, article_id=article_id, outcome=outcome))
             if state is not None:
                 steps.insert(0, partial(intake.record_fetch, state=state, changed=item is not None))
             if item is None:
@@ -187,6 +191,17 @@ class Follower:
             else:
                 self.store.expect(item, *steps)
                 yield item
+
+    def _retry_later(self, item: Item | None, state: FetchState | None) -> bool:
+        """A transient failure not yet tried TRANSIENT_ATTEMPTS times: left unseen, so the
+        next round fetches the entry again (its rejection is recorded each time)."""
+        if not isinstance(item, Rejected) or item.code != Code.FETCH_FAILED.value:
+            return False
+        status = state.status if state is not None else None
+        if status is not None and status != 429 and status < 500:
+            return False  # 404, 410, ...: the page is not there; asking again will not help
+        with self.store.engine.connect() as conn:
+            return intake.failures(conn, item.item, item.code) + 1 < TRANSIENT_ATTEMPTS
 
     def _feed_failed(self, rejected: Rejected, state: FetchState) -> None:
         state = replace(state, error=f"{rejected.code} {rejected.reason}")

@@ -135,6 +135,37 @@ def test_watch_sees_done_entries_without_a_304(server, runner, db, tmp_path):
     assert "0 articles" in again.output and server.paths().count("/news/1") == 1
 
 
+def test_watch_tries_a_transient_failure_again_next_round(server, runner, db, tmp_path):
+    server.routes["/news/1"] = Route(status=503)  # the site is down for a moment
+    server.routes["/news/2"] = Route(status=404)  # gone: asking again will not help
+    _feed(server, ["/news/1", "/news/2"], etag='"f1"')
+    feeds = _feeds_file(tmp_path, server.url("/feed.xml"))
+    first = _watch(runner, feeds, db)
+    assert "0 articles" in first.output and "2 rejected" in first.output
+    assert _rows(db, feed_items, "outcome") == [("rejected",)]  # only the 404 counts as handled
+    server.routes["/news/1"] = Route(numbered_page(1))  # back up
+    hits = len(server.hits)
+    second = _watch(runner, feeds, db)
+    assert "1 articles" in second.output, second.output
+    assert "/feed.xml" in server.paths()[hits:]  # no 304: the feed's entries were not all done
+    assert [p for p in server.paths()[hits:] if p.startswith("/news/")] == ["/news/1"]
+    assert sorted(_rows(db, feed_items, "outcome")) == [("rejected",), ("stored",)]
+
+
+def test_watch_gives_up_on_an_entry_after_three_transient_failures(server, runner, db, tmp_path):
+    from claimscope.follow import TRANSIENT_ATTEMPTS
+
+    server.routes["/news/1"] = Route(status=503)
+    _feed(server, ["/news/1"], etag='"f1"')
+    feeds = _feeds_file(tmp_path, server.url("/feed.xml"))
+    for _round in range(TRANSIENT_ATTEMPTS + 1):
+        _watch(runner, feeds, db)
+    assert server.paths().count("/news/1") == TRANSIENT_ATTEMPTS
+    assert _rows(db, feed_items, "outcome") == [("rejected",)]
+    [(count,)] = _rows(db, rejections, "count")
+    assert count == TRANSIENT_ATTEMPTS
+
+
 def test_watch_rejects_bad_feeds_and_goes_on(server, runner, db, tmp_path):
     server.routes["/broken.xml"] = Route(b"<html><body>Not a feed", content_type="application/xml")
     server.routes["/page.html"] = Route(page(*ARTICLES["harbour"]))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from claimscope.store.schema import feed_items, fetch_state
+from claimscope.store.schema import feed_items, fetch_state, rejections
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,10 @@ def feed_entry_counts(conn: Connection, feed_url: str) -> dict[str, int]:
     for outcome in rows.scalars():
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def failures(conn: Connection, item: str, code: str, stage: str = "fetch") -> int:
+    """How many times ``item`` has been rejected with ``code`` (the rejection's count)."""
+    found = conn.scalar(select(rejections.c["count"]).where(
+        rejections.c.item == item, rejections.c.stage == stage, rejections.c.code == code))
+    return found or 0
