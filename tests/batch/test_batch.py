@@ -92,3 +92,34 @@ def test_kill_9_at_random_points_then_resume_leaves_the_uninterrupted_store(
     # The kills really interrupted the runs at different points.
     assert len(set(killed_after)) >= 4, killed_after
     assert min(killed_after) < total
+
+
+def test_worker_processes_only_for_inputs_that_repay_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "cores", lambda: 2)
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_text("Storm\n\nThe mayor said the road reopened.\n")
+    assert batch.auto_processes([small]) == 1
+    assert batch.auto_processes(["-"]) == 1  # standard input: size unknown
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b"x" * (batch.PARALLEL_FROM_BYTES + 1))
+    assert batch.auto_processes([small, big]) == 2
+    assert batch.auto_processes([tmp_path / "missing"]) == 1
+
+
+def test_the_job_name_follows_the_inputs(tmp_path):
+    assert batch.job_name([tmp_path / "a"]) == batch.job_name([str(tmp_path / "a")])
+    assert batch.job_name([tmp_path / "a"]) != batch.job_name([tmp_path / "b"])
+
+
+def test_a_missing_model_is_one_line_before_any_worker_starts(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "claimscope", "batch", str(tmp_path), "--db",
+         f"sqlite:///{tmp_path / 'x.db'}", "--n-process", "2", "--model", "no_such_model_pkg"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot load the spaCy model")
+    assert "Traceback" not in result.stderr
