@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
+from pg_helpers import require_postgres
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -26,24 +26,8 @@ PG_URL = os.environ.get("CLAIMSCOPE_TEST_PG", "postgresql+psycopg://postgres@127
 KEYS = {"p50_ms", "p99_ms", "errors", "requests", "claims", "clients", "seconds"}
 
 
-def _pg_or_skip() -> None:
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import OperationalError
-
-    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            pass
-    except OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL}: "
-                    f"{str(exc.orig).strip().splitlines()[0]}")
-    finally:
-        engine.dispose()
-
-
 def test_small_load_run(capsys):
-    _pg_or_skip()
+    require_postgres(PG_URL)
     schema = f"claimscope_load_test_{uuid.uuid4().hex[:10]}"
     arguments = ["--url", PG_URL, "--schema", schema, "--claims", "2000", "--clients", "4",
                  "--seconds", "3", "--warmup", "0.5", "--drop", "--plain"]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pg_helpers import require_postgres
 from sqlalchemy import create_engine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,18 +124,7 @@ def test_statement_shapes_fold_parameter_lists():
 
 
 def test_postgres_run(capsys):
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
-    from sqlalchemy.exc import OperationalError
-
-    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            pass
-    except OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL}: {str(exc.orig).splitlines()[0]}")
-    finally:
-        engine.dispose()
-
+    require_postgres(PG_URL)
     assert scale.main(["--sizes", "100", "--add", "2", "--postgres", PG_URL, "--plain"]) == 0
     figures = _last_json(capsys.readouterr().out)
     assert figures["backend"] == "postgresql" and len(figures["ms_per_article"]) == 1

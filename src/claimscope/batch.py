@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -57,12 +56,6 @@ def journal_for(job: str) -> Callable[[Connection, list[Done]], None]:
         conn.execute(dialect.insert(batch_journal).on_conflict_do_nothing(), list(rows.values()))
 
     return record
-
-
-def finished_count(store: Store, job: str) -> int:
-    with store.engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(batch_journal)
-                           .where(batch_journal.c.job == job)) or 0
 
 
 def finished_keys(store: Store, job: str) -> set[str]:
@@ -133,22 +126,10 @@ PARALLEL_FROM_BYTES = 256 * 1024
 
 def auto_processes(paths: Sequence[str]) -> int:
     """One process per core for inputs big enough to repay starting them, else one."""
-    from claimscope.ingest.reader import _walk
+    from claimscope.ingest.reader import input_bytes
 
-    total = 0
-    for raw in map(os.fspath, paths):
-        if raw == "-":
-            continue  # standard input's size is unknown until it is read
-        path = os.path.abspath(raw)
-        files = _walk(Path(path)) if os.path.isdir(path) else [Path(path)]
-        for file in files:
-            try:
-                total += file.stat().st_size
-            except OSError:
-                continue
-            if total >= PARALLEL_FROM_BYTES:
-                return cores()
-    return 1
+    big = input_bytes(paths, enough=PARALLEL_FROM_BYTES) >= PARALLEL_FROM_BYTES
+    return cores() if big else 1
 
 
 def cores() -> int:

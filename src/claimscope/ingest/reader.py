@@ -47,20 +47,29 @@ _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, cod
 _LINE_SKIP_CHUNK = 1 << 20
 
 
+def input_bytes(paths: Sequence[str], *, enough: int | None = None) -> int:
+    """The size of the files ``read_items(paths)`` reads (standard input not counted); with
+    ``enough``, the walk stops as soon as the sum reaches it."""
+    total = 0
+    for raw in map(os.fspath, paths):
+        path = Path(raw)
+        for file in (_walk(path) if path.is_dir() else [path] if raw != "-" else []):
+            try:
+                total += file.stat().st_size
+            except OSError:
+                continue
+            if enough is not None and total >= enough:
+                return total
+    return total
+
+
 class InputMeter:
     """How far reading has got through the input files, in bytes (compressed bytes for
     compressed files): a progress bar's fraction done and time left, even inside one big
     corpus file. Standard input has no size and is not counted."""
 
     def __init__(self, paths: Sequence[str]) -> None:
-        self.total = 0
-        for raw in map(os.fspath, paths):
-            path = Path(raw)
-            for file in (_walk(path) if path.is_dir() else [path] if raw != "-" else []):
-                try:
-                    self.total += file.stat().st_size
-                except OSError:
-                    continue
+        self.total = input_bytes(paths)
         self._finished = 0
         self._open: BinaryIO | None = None
 
