@@ -586,15 +586,23 @@ def mention_range(doc: Doc, token_range: tuple[int, int]) -> tuple[int, int]:
     start, end = token_range
     root = doc[start:end].root
     for child in root.children:
-        if child.dep_ in {"relcl", "acl"} and child.i > root.i:
+        # a mis-parse can hang the noun itself off a determiner as a clause ("The clip says"):
+        # cut only where a noun or pronoun is left
+        if child.dep_ in {"relcl", "acl"} and child.i > root.i and any(
+                t.pos_ in _NOMINAL for t in doc[start:child.left_edge.i]):
             end = min(end, child.left_edge.i)
     for i in range(end - 1, start, -1):
         if "\n" in doc[i - 1].text_with_ws or doc[i - 1].is_space or doc[i - 1].text in {"–", "—"}:
             start = i
             break
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        if doc[end - 1].text == ")" and any(t.text == "(" for t in doc[start:end - 1]):
+            break  # "Rep. Gwen Moore (D-Wis.)": the bracket belongs to the name
         end -= 1
     return start, end
+
+
+_NOMINAL = {"NOUN", "PROPN", "PRON", "NUM"}
 
 
 def _np_core_range(token: Token) -> tuple[int, int]:

@@ -41,7 +41,7 @@ def tagged_frames(doc: Doc, frames: list[Frame]) -> list[Frame]:
         if unit is None:
             continue
         frame = _frame(doc, cue, unit, units, sources, contents)
-        if frame is not None and _acceptable(frame, frames + new):
+        if frame is not None and _acceptable(doc, frame, frames + new):
             new.append(frame)
     return new
 
@@ -51,13 +51,15 @@ _NOT_STATEMENTS = {"cite", "decline", "refuse"}
 _MAX_SOURCE_TOKENS = 12
 
 
-def _acceptable(frame: Frame, others: list[Frame]) -> bool:
+def _acceptable(doc: Doc, frame: Frame, others: list[Frame]) -> bool:
     if frame.cue_lemma in _NOT_STATEMENTS or frame.cue_lemma in _event_verbs():
         return False  # "warplanes bombed the city", "the army seized the town": acts, not speech
     if frame.cue_lemma in _SPEAKER_ONLY_VERBS and frame.source is None:
         return False  # no speaker: "This information further emphasizes ..." is analysis
     if frame.source is not None and frame.source[1] - frame.source[0] > _MAX_SOURCE_TOKENS:
         return False
+    if len(_words(doc, frame.content)) < 2:
+        return False  # "asked about them": a lone word is an object, not what was said
     start, end = frame.content
     for other in others:
         overlap = min(end, other.content[1]) - max(start, other.content[0])
@@ -114,6 +116,11 @@ def _frame(doc: Doc, cue: Span, unit: Span, units: list[Span], sources: list[Spa
                   negated=any(c.dep_ == "neg" for c in cue.root.children), cue_char=cue.start_char,
                   tagged=True)
     return frame
+
+
+def _words(doc: Doc, char_range: tuple[int, int]) -> list[str]:
+    start, end = char_range
+    return [w for w in text_of(doc)[start:end].split() if any(ch.isalnum() for ch in w)]
 
 
 def _nearest(spans: list[Span], cue: Span) -> Span | None:
