@@ -388,6 +388,39 @@ def _pred_pieces(text: str, spans) -> dict[str, set]:
     return out
 
 
+def score_pieces(articles, docs, labels) -> tuple[dict, dict]:
+    """Per label P/R/F1 (exact and overlap) of the tagged spans of ``docs`` against the gold
+    of ``articles``: on normalised span pieces, and under the benchmark's role convention."""
+    counts = {label: Counter() for label in labels}
+    role_counts = {label: Counter() for label in labels}
+    for article, doc in zip(articles, docs):
+        text = article.text
+        index = TokenIndex(text)
+        pred = _pred_pieces(text, trained.tagged_spans(doc))
+        gold: dict[str, set] = defaultdict(set)
+        for label, a, b in gold_pieces(article, labels):
+            gold[label].add((a, b))
+        for label in labels:
+            g, p = sorted(gold[label]), sorted(pred[label])
+            gt = [index.tokens((x,)) for x in g]
+            pt = [index.tokens((x,)) for x in p]
+            cands = [(2 * len(a & b) / (len(a) + len(b)), i, j)
+                     for i, a in enumerate(gt) for j, b in enumerate(pt) if a & b]
+            counts[label].update(gold=len(g), pred=len(p), exact=len(set(g) & set(p)),
+                                 overlap=len(greedy_match(cands)))
+            # the benchmark's role convention: a gold unit is an attribution's whole
+            # (possibly discontinuous) span; each predicted span is one unit
+            role = ROLE_OF[label]
+            fake = [Attribution(**{**dict.fromkeys(ROLE_OF.values()), role: (x,)}) for x in p]
+            role_counts[label].update(score_role(text, list(article.attributions), fake, role, index))
+
+    def table(c):
+        return {m: prf(c[m], c["pred"], c["gold"]) for m in ("exact", "overlap")}
+
+    return ({label: table(counts[label]) for label in labels},
+            {label: table(role_counts[label]) for label in labels})
+
+
 def evaluate(data: Path, model_dir: Path, labels, limit: int | None = None,
              speed_rounds: int = 2) -> dict:
     files = list_articles(data, "dev")[:limit] if limit else list_articles(data, "dev")
@@ -422,38 +455,14 @@ def evaluate(data: Path, model_dir: Path, labels, limit: int | None = None,
     best = {k: min(v) for k, v in times.items()}
     wps = {k: n_words / v for k, v in best.items()}
 
-    counts = {label: Counter() for label in labels}
-    role_counts = {label: Counter() for label in labels}
-    for article, doc in zip(articles, docs):
-        text = article.text
-        index = TokenIndex(text)
-        pred = _pred_pieces(text, trained.tagged_spans(doc))
-        gold: dict[str, set] = defaultdict(set)
-        for label, a, b in gold_pieces(article, labels):
-            gold[label].add((a, b))
-        for label in labels:
-            g, p = sorted(gold[label]), sorted(pred[label])
-            gt = [index.tokens((x,)) for x in g]
-            pt = [index.tokens((x,)) for x in p]
-            cands = [(2 * len(a & b) / (len(a) + len(b)), i, j)
-                     for i, a in enumerate(gt) for j, b in enumerate(pt) if a & b]
-            counts[label].update(gold=len(g), pred=len(p), exact=len(set(g) & set(p)),
-                                 overlap=len(greedy_match(cands)))
-            # the benchmark's role convention: a gold unit is an attribution's whole
-            # (possibly discontinuous) span; each predicted span is one unit
-            role = ROLE_OF[label]
-            fake = [Attribution(**{**dict.fromkeys(ROLE_OF.values()), role: (x,)}) for x in p]
-            role_counts[label].update(score_role(text, list(article.attributions), fake, role, index))
-
-    def table(c):
-        return {m: prf(c[m], c["pred"], c["gold"]) for m in ("exact", "overlap")}
+    pieces, roles = score_pieces(articles, docs, labels)
 
     result = {
         "split": "dev",
         "articles": len(articles),
         "words": n_words,
-        "pieces": {label: table(counts[label]) for label in labels},
-        "benchmark_role": {label: table(role_counts[label]) for label in labels},
+        "pieces": pieces,
+        "benchmark_role": roles,
         "words_per_second": {"en_core_web_sm": round(wps["base"]), "with_tagger": round(wps["tagged"]),
                              "tagger_alone": round(wps["component"])},
         "slowdown": round(wps["base"] / wps["tagged"], 3),
