@@ -12,6 +12,7 @@ line, one JSON object with the figures (0-100, one decimal).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="processes for claimscope.extract_many (when it exists)")
     parser.add_argument("--baseline", choices=["said-verbs"], default=None,
                         help="score a trivial regex baseline instead of claimscope")
+    parser.add_argument("--tagger", choices=["cnn", "transformer", "none"], default=None,
+                        help="attribution tagger for the claimscope run (default: "
+                             "$CLAIMSCOPE_TAGGER, else cnn); transformer needs "
+                             "pip install -e '.[transformer]'")
     parser.add_argument("--gold-as-predictions", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plain", action="store_true", help="plain-text table instead of Rich")
     return parser
@@ -60,6 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         system = "claimscope"
         import claimscope
+        from claimscope.extract.nlp import TAGGER_ENV, check_tagger, tagger_choice
+
+        if args.tagger:
+            os.environ[TAGGER_ENV] = args.tagger
+        try:
+            check_tagger()
+        except OSError as exc:
+            print(exc, file=sys.stderr)
+            return 3
 
         if not (hasattr(claimscope, "extract_many") or hasattr(claimscope, "extract")):
             print("claimscope.extract is not available yet; try --baseline said-verbs",
@@ -117,8 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"predictions: {shown}")
     if args.predictions is not None:
         notes.append(f"predictions written to {args.predictions}")
+    if system == "claimscope":
+        notes.append(f"attribution tagger: {tagger_choice()}")
     print_notes(notes)
-    print_final_json(run.summary)
+    summary = dict(run.summary)
+    if system == "claimscope":
+        summary["tagger"] = tagger_choice()
+    print_final_json(summary)
     return 0
 
 

@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", type=int, default=2,
                         help="timed rounds per side, alternating; the best counts (default 2)")
     parser.add_argument("--model", default=None, help="spaCy model (default: load_nlp()'s)")
+    parser.add_argument("--tagger", choices=["cnn", "transformer", "none"], default=None,
+                        help="attribution tagger in the claimscope job (default: "
+                             "$CLAIMSCOPE_TAGGER, else cnn)")
     parser.add_argument("--ray", action=argparse.BooleanOptionalAction, default=None,
                         help="also time claimscope on a local Ray (default: on when "
                         "'import ray' works)")
@@ -541,7 +544,10 @@ def main(argv: list[str] | None = None) -> int:
         ray_note = f"--ray asked, but {ray_note}"
     ray_cpus = None if ray_note else cores
 
-    from claimscope.extract.nlp import load_nlp, model_name
+    from claimscope.extract.nlp import TAGGER_ENV, load_nlp, model_name, tagger_choice
+
+    if args.tagger:
+        os.environ[TAGGER_ENV] = args.tagger  # before any load: worker processes inherit it
 
     # load_nlp(None) is the cache entry the pipeline and its forked workers use; loading it
     # here keeps model loading out of every timed run.
@@ -624,7 +630,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         f"documents: {described}; --limit {args.limit}",
         (
-            f"model: {model_name(args.model)} (load {load_seconds:.1f} s, untimed); "
+            f"model: {model_name(args.model)}, attribution tagger {tagger_choice()} "
+            f"(load {load_seconds:.1f} s, untimed); "
             f"CPU cores available: {cores}"
         ),
         (
@@ -681,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
     print_notes(notes + profile_lines)
     print_final_json({
         "docs": n,
+        "tagger": tagger_choice(),
         "docs_per_s": round(parallel_rate, 2),
         "spacy_docs_per_s": round(plain_rate, 2),
         "spacy2_docs_per_s": round(n / by_key["spacy2"].best, 2),

@@ -1,4 +1,6 @@
-"""Quality gate: claimscope's attribution figures on the first 30 PolNeAR dev articles.
+"""Quality gate: claimscope's attribution figures on the first 30 PolNeAR dev articles, once
+with the default (CNN) attribution tagger and once with the transformer tagger (skipped with
+the reason where its optional extra is not installed).
 
 Fails when a figure falls more than 0.5 below its floor in tests/eval_floors.json. Raise the
 floors with ``.venv/bin/python tests/update_floors.py`` after an improvement (it never lowers
@@ -27,15 +29,22 @@ pytestmark = [
 ]
 
 
-def test_polnear_dev30_floors():
+@pytest.mark.parametrize("gate", sorted(update_floors.GATES))
+def test_polnear_dev30_floors(gate):
     import claimscope
+    from claimscope.extract.nlp import check_tagger
 
     if not (hasattr(claimscope, "extract") or hasattr(claimscope, "extract_many")):
         pytest.skip("claimscope.extract is not built yet")
-    floors = update_floors.load_floors().get(update_floors.GATE)
-    assert floors, f"no {update_floors.GATE!r} section in {update_floors.FLOORS}"
+    tagger = update_floors.GATES[gate]
+    try:
+        check_tagger(tagger)
+    except OSError as exc:
+        pytest.skip(str(exc))
+    floors = update_floors.load_floors().get(gate)
+    assert floors, f"no {gate!r} section in {update_floors.FLOORS}"
     assert set(update_floors.GATE_KEYS) <= set(floors), "a gate figure has no floor"
-    figures = update_floors.polnear_dev30()
+    figures = update_floors.polnear_dev30(tagger=tagger)
     assert figures["articles"] == update_floors.DEV_ARTICLES
     below = update_floors.regressions(figures, floors)
     shown = ", ".join(f"{k}={figures[k]}" for k in update_floors.GATE_KEYS)

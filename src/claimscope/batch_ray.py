@@ -110,7 +110,9 @@ def _ray(address: str | None, num_cpus: int | None) -> Any:
     if not ray.is_initialized():
         quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
         if address:
-            ray.init(address=address, **quiet)
+            # a cluster's workers do not inherit this shell: hand them the run's model choices
+            passed = {k: os.environ[k] for k in ("CLAIMSCOPE_MODEL", "CLAIMSCOPE_TAGGER") if k in os.environ}
+            ray.init(address=address, runtime_env={"env_vars": passed} if passed else None, **quiet)
         else:
             ray.init(num_cpus=num_cpus or cores(), object_store_memory=LOCAL_OBJECT_STORE,
                      include_dashboard=False, **quiet)

@@ -7,6 +7,7 @@ stderr and exit status 2 (1 for "nothing found" and ``--strict``), never a trace
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -62,6 +63,25 @@ FigureOpt = Annotated[
 ArticleOpt = Annotated[str | None, typer.Option("--article", help="Article id or its start.")]
 KindOpt = Annotated[ClaimKind | None, typer.Option("--kind", case_sensitive=False)]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most N claims.")]
+TaggerOpt = Annotated[
+    str | None,
+    typer.Option("--tagger", help="Attribution tagger: cnn (default, fast), transformer (more "
+                 "accurate, pip install 'claimscope\\[transformer]') or none (rules only). "
+                 "Default: $CLAIMSCOPE_TAGGER, else cnn."),
+]
+
+
+def use_tagger(tagger: str | None) -> None:
+    """Make ``--tagger`` the run's choice: set in the environment, worker processes (and a
+    local Ray) see it too. A wrong name is one line, exit 2."""
+    if tagger is None:
+        return
+    from claimscope.extract.nlp import TAGGER_ENV, tagger_choice
+
+    try:
+        os.environ[TAGGER_ENV] = tagger_choice(tagger)
+    except OSError as exc:
+        _fail(str(exc))
 
 
 class ExportFormat(StrEnum):
@@ -124,10 +144,12 @@ def ingest(
     ] = 0,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
+    tagger: TaggerOpt = None,
 ) -> None:
     """Read articles, extract their claims and store them (re-ingesting replaces)."""
     from claimscope.batch import auto_processes
 
+    use_tagger(tagger)
     processes = n_process or auto_processes(paths)
     with _store(db) as store:
         summary = _ingest(paths, store, model=model, n_process=processes, batch_size=batch_size)
@@ -190,12 +212,13 @@ def reporting(paths: list[str], err: Console, description: str,
 def _load_model(model: str | None, err: Console, n_process: int = 1) -> Any:
     """The model for a run in this process; with worker processes (which load it themselves)
     only checked to exist, so a wrong name is still one line, not a worker's traceback."""
-    from claimscope.extract.nlp import check_model, load_nlp
+    from claimscope.extract.nlp import check_model, check_tagger, load_nlp
 
     with err.status("loading the language model"):
         try:
             if n_process > 1:
                 check_model(model)
+                check_tagger()
                 return None
             return load_nlp(model)
         except (OSError, ImportError) as exc:

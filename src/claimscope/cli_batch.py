@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from claimscope import batch
-from claimscope.cli import Db, _err, _load_model, _out, _store, _user_errors, app, reporting
+from claimscope.cli import (
+    Db,
+    TaggerOpt,
+    _err,
+    _load_model,
+    _out,
+    _store,
+    _user_errors,
+    app,
+    reporting,
+    use_tagger,
+)
 
 
 class Engine(StrEnum):
@@ -38,10 +49,12 @@ def batch_command(
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
     strict: Annotated[bool, typer.Option(help="Exit 1 if any item was rejected.")] = False,
+    tagger: TaggerOpt = None,
 ) -> None:
     """Process a large input resumably: a killed run, started again, goes on where it stopped."""
     from claimscope.ingest.reader import read_items
 
+    use_tagger(tagger)
     name = job or batch.job_name(paths)
     err = _err()
     with _store(db) as store:

