@@ -239,3 +239,19 @@ def test_windows_batched_per_article_give_the_same_spans(nlp, monkeypatch):
     monkeypatch.setattr(tt, "WINDOWS_PER_BATCH", 1000)
     assert tagger.tag([words]) == batched
     assert any(label == "CUE" for label, _a, _b in batched[0])
+
+
+def test_cli_transformer_without_its_extra_is_one_line(runner, tmp_path, monkeypatch):
+    from claimscope.cli import app
+
+    monkeypatch.setenv("CLAIMSCOPE_TAGGER", "cnn")
+    monkeypatch.setattr(tt, "available", lambda model_dir=None: (
+        False, "torch is not installed (pip install 'claimscope[transformer]')"))
+    text = tmp_path / "a.txt"
+    text.write_text("Officials said the bridge was closed.\n", encoding="utf-8")
+    for extra in ([], ["--n-process", "2"]):  # also before worker processes start
+        result = runner.invoke(app, ["ingest", str(text), "--db", f"sqlite:///{tmp_path}/x.db",
+                                     "--tagger", "transformer", *extra])
+        assert result.exit_code == 2, result.output
+        assert "transformer tagger cannot load: torch is not installed" in result.output
+        assert "Traceback" not in result.output

