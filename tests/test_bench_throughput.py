@@ -40,7 +40,8 @@ def run_bench(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
     figures = json.loads(lines[-1])
-    assert set(figures) == KEYS
+    assert set(figures) == KEYS | {"tagger"}
+    assert figures["tagger"] == "cnn"  # the default; the run's own choice is named in the JSON
     assert figures["docs"] == 10
     assert abs(figures["ratio"] - figures["docs_per_s"] / figures["spacy_docs_per_s"]) < 0.05
     assert figures["docs_per_s_parallel"] == figures["docs_per_s"]
