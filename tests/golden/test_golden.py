@@ -416,7 +416,7 @@ def failure_report(case: Case, problems: list[str], claims: list[Any]) -> str:
 # --------------------------------------------------------------------------- the tests
 
 
-def extract_case(case: Case):
+def extract_case(case: Case, tagger: str | None = None):
     """The case's file read as a saved web article (headline, byline, date, furniture), then
     extracted: the way ``claimscope ingest`` reads it. The case's stated publication time is
     used so expectations never depend on how the date line was parsed."""
@@ -426,7 +426,7 @@ def extract_case(case: Case):
     from claimscope.ingest.plaintext import parse_plain_article
 
     article = replace(parse_plain_article(case.text), published=case.published)
-    return extract_article(article, nlp=load_nlp())
+    return extract_article(article, nlp=load_nlp(tagger=tagger))
 
 
 @pytest.mark.parametrize("slug", case_slugs())
@@ -437,13 +437,26 @@ def test_case_is_well_formed(slug: str) -> None:
         pytest.fail(str(err), pytrace=False)
 
 
+def _tagger_or_skip(tagger: str | None) -> str | None:
+    from claimscope.extract.nlp import check_tagger
+
+    try:
+        check_tagger(tagger)
+    except OSError as exc:
+        pytest.skip(str(exc))
+    return tagger
+
+
+@pytest.mark.parametrize("tagger", [None, "transformer"], ids=["default", "transformer"])
 @pytest.mark.parametrize("slug", case_slugs())
-def test_golden(slug: str) -> None:
+def test_golden(slug: str, tagger: str | None) -> None:
+    """Every case with the default attribution tagger and with the transformer tagger (skipped
+    where its optional extra is missing): the expectations are the same for both."""
     try:
         case = load_case(slug)
     except GoldenCaseError as err:
         pytest.fail(str(err), pytrace=False)
-    extraction = extract_case(case)
+    extraction = extract_case(case, _tagger_or_skip(tagger))
     claims = list(extraction.claims)
     problems = check_extraction(case, claims)
     if problems:

@@ -60,6 +60,10 @@ def _acceptable(doc: Doc, frame: Frame, others: list[Frame]) -> bool:
         return False
     if len(_words(doc, frame.content)) < 2:
         return False  # "asked about them": a lone word is an object, not what was said
+    if doc[frame.cue[0]:frame.cue[1]].root.pos_ == "ADV":
+        return False  # "reportedly": a hedge on the outlet's own statement (claims.py), not a cue
+    if any(_holds_speaker(doc, frame.content, other) for other in others):
+        return False  # "released a video in which a man ... said": the content is a speaker
     start, end = frame.content
     for other in others:
         overlap = min(end, other.content[1]) - max(start, other.content[0])
@@ -116,6 +120,18 @@ def _frame(doc: Doc, cue: Span, unit: Span, units: list[Span], sources: list[Spa
                   negated=any(c.dep_ == "neg" for c in cue.root.children), cue_char=cue.start_char,
                   tagged=True)
     return frame
+
+
+def _holds_speaker(doc: Doc, content: tuple[int, int], other: Frame) -> bool:
+    """``content`` holds the source of another frame whose cue lies outside it: the span is
+    that speaker's description, not something said (a nested "X said Y claimed Z" keeps
+    Y's cue inside X's content)."""
+    if other.source is None:
+        return False
+    start, end = content
+    source_start = doc[other.source[0]].idx
+    cue_start = doc[other.cue[0]].idx
+    return start <= source_start < end and not start <= cue_start < end
 
 
 def _words(doc: Doc, char_range: tuple[int, int]) -> list[str]:
