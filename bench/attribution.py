@@ -12,7 +12,6 @@ line, one JSON object with the figures (0-100, one decimal).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -65,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         system = "claimscope"
         import claimscope
-        from claimscope.extract.nlp import TAGGER_ENV, check_tagger, tagger_choice
+        from claimscope.extract.nlp import check_tagger, tagger_choice, use_tagger
 
         if args.tagger:
-            os.environ[TAGGER_ENV] = args.tagger
+            use_tagger(args.tagger)
         try:
             check_tagger()
         except OSError as exc:

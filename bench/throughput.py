@@ -544,10 +544,10 @@ def main(argv: list[str] | None = None) -> int:
         ray_note = f"--ray asked, but {ray_note}"
     ray_cpus = None if ray_note else cores
 
-    from claimscope.extract.nlp import TAGGER_ENV, load_nlp, model_name, tagger_choice
+    from claimscope.extract.nlp import load_nlp, model_name, tagger_choice, use_tagger
 
     if args.tagger:
-        os.environ[TAGGER_ENV] = args.tagger  # before any load: worker processes inherit it
+        use_tagger(args.tagger)  # before any load: worker processes inherit it
 
     # load_nlp(None) is the cache entry the pipeline and its forked workers use; loading it
     # here keeps model loading out of every timed run.

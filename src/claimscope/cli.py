@@ -7,7 +7,6 @@ stderr and exit status 2 (1 for "nothing found" and ``--strict``), never a trace
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -76,10 +75,10 @@ def use_tagger(tagger: str | None) -> None:
     local Ray) see it too. A wrong name is one line, exit 2."""
     if tagger is None:
         return
-    from claimscope.extract.nlp import TAGGER_ENV, tagger_choice
+    from claimscope.extract import nlp
 
     try:
-        os.environ[TAGGER_ENV] = tagger_choice(tagger)
+        nlp.use_tagger(tagger)
     except OSError as exc:
         _fail(str(exc))
 

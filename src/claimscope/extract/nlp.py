@@ -47,6 +47,14 @@ def tagger_choice(tagger: str | None = None) -> str:
     return value
 
 
+def use_tagger(tagger: str) -> str:
+    """Make ``tagger`` this process's choice (checked by name), in the environment so worker
+    processes and a local Ray started afterwards choose it too. Returns the normalised name."""
+    chosen = tagger_choice(tagger)
+    os.environ[TAGGER_ENV] = chosen
+    return chosen
+
+
 def check_tagger(tagger: str | None = None) -> None:
     """Raise OSError (why, in one line) when the chosen tagger cannot load."""
     if tagger_choice(tagger) == "transformer":

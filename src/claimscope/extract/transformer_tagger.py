@@ -31,7 +31,6 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import minibatch
 
 __all__ = [
     "FACTORY",
@@ -56,6 +55,8 @@ META_FILE = "tagger.json"
 WINDOW = 256  # word pieces per window, [CLS] and [SEP] included
 STRIDE = 128  # windows overlap by half: every piece is predicted with context on both sides
 WINDOWS_PER_BATCH = 16
+# log probabilities of a word with no word piece (whitespace): certainly outside every span
+_OUTSIDE = numpy.array([0.0] + [-30.0] * (len(TAGS) - 1))
 
 
 # --------------------------------------------------------------------------- availability
@@ -238,13 +239,11 @@ class SpanTagger:
         activations' scale is computed over the whole batch (and in fp32 the batch shape can
         change the last bits), so mixing documents would make an article's tags depend on its
         neighbours in the run."""
-        o_row = numpy.full(len(TAGS), -30.0)
-        o_row[0] = 0.0
-        return [self._doc_log_probs(words, o_row) for words in docs_words]
+        return [self._doc_log_probs(words) for words in docs_words]
 
-    def _doc_log_probs(self, words: Sequence[str], o_row: numpy.ndarray) -> numpy.ndarray:
+    def _doc_log_probs(self, words: Sequence[str]) -> numpy.ndarray:
         torch = self.torch
-        out = numpy.tile(o_row, (len(words), 1))
+        out = numpy.tile(_OUTSIDE, (len(words), 1))
         if not words:
             return out
         ids, word_ids = self.encode(words)
@@ -307,21 +306,16 @@ class TransformerAttributionTagger:
         if threads:
             self.tagger.torch.set_num_threads(threads)
 
-    def _tag(self, docs: list[Doc]) -> None:
-        self._set_threads()
-        words = [[t.text for t in doc] for doc in docs]
-        for doc, spans in zip(docs, self.tagger.tag(words)):
-            doc.spans[self.spans_key] = [Span(doc, a, b, label=label) for label, a, b in spans]
-
     def __call__(self, doc: Doc) -> Doc:
-        self._tag([doc])
+        # one article at a time: its windows are its own batch (SpanTagger.word_log_probs)
+        self._set_threads()
+        (spans,) = self.tagger.tag([[t.text for t in doc]])
+        doc.spans[self.spans_key] = [Span(doc, a, b, label=label) for label, a, b in spans]
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 32) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size):
-            batch = list(batch)
-            self._tag(batch)
-            yield from batch
+        for doc in docs:
+            yield self(doc)
 
 
 @Language.factory(FACTORY, assigns=["doc.spans"],
